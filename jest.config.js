@@ -1,0 +1,29 @@
+/**
+ * Two projects: `unit` runs pure and mocked tests with no network; `integration` starts the
+ * local twin's real Kafka broker and DynamoDB Local, so it runs serially with long timeouts.
+ */
+const transform = { '^.+\\.ts$': 'ts-jest' };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // One Kafka broker and one DynamoDB Local for the whole run, on free ports; jest transforms
+      // these TypeScript hooks with the project's ts-jest transform.
+      globalSetup: '<rootDir>/test/integration/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/integration/globalTeardown.ts',
+      // 120 s per test: a project-level `testTimeout` is ignored by jest-circus, hence the setup file.
+      setupFilesAfterEnv: ['<rootDir>/test/integration/setupTimeout.ts'],
+    },
+  ],
+};
