@@ -1,0 +1,77 @@
+/**
+ * The one source of truth for how the pipeline is wired: names, batching, schedules and
+ * retention. The CDK app and the local twin both read this module, so AWS and a laptop behave
+ * alike; nothing here may be repeated elsewhere.
+ */
+
+/** How a Lambda event source mapping for Amazon MSK reads one topic. */
+export interface ConsumerSettings {
+  /** Fixed consumer group id: a new id on a replaced mapping would restart from the starting position. */
+  readonly groupIdPrefix: string;
+  /** Records per invocation (AWS: 1 to 10,000). */
+  readonly batchSize: number;
+  /** How long the poller gathers records before invoking, in milliseconds (AWS default for MSK: 500). */
+  readonly maxBatchingWindowMs: number;
+  /** Where a new consumer group starts. */
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+}
+
+/** The two consumers of every stream topic; each reads the raw topic in its own group. */
+export type ConsumerName = 'enrichment' | 'aggregation';
+
+/** Settings that shape the pipeline, shared by infrastructure and the local twin. */
+export const PIPELINE = {
+  /** Prefix for resource names and consumer groups. */
+  projectName: 'pulse',
+  topics: {
+    /** Suffix of each stream's dead-letter topic (`orders` → `orders.dlq`). */
+    deadLetterSuffix: '.dlq',
+    /** Partitions per topic: more than one, so one invocation can carry several partitions as on MSK. */
+    partitions: 3,
+  },
+  consumers: {
+    enrichment: {
+      groupIdPrefix: 'pulse-enrichment',
+      batchSize: 100,
+      maxBatchingWindowMs: 500,
+      startingPosition: 'TRIM_HORIZON',
+    },
+    aggregation: {
+      groupIdPrefix: 'pulse-aggregation',
+      // Folding is per batch, so larger batches mean fewer DynamoDB writes per event.
+      batchSize: 1000,
+      maxBatchingWindowMs: 500,
+      startingPosition: 'TRIM_HORIZON',
+    },
+  } satisfies Record<ConsumerName, ConsumerSettings>,
+  producer: {
+    /** EventBridge schedule of the producer on AWS (the finest rate EventBridge offers). */
+    scheduleMinutes: 1,
+    /** Locally the same handler is invoked this often, so events appear within a second. */
+    localTickMs: 1000,
+    /** Default events per second per stream. */
+    eventsPerSecondPerStream: 5,
+  },
+  validation: {
+    /** Events older than this (relative to their Kafka record time) are `too_late`: their windows have expired. */
+    retentionDays: 90,
+    /** Events further than this ahead of their Kafka record time are `too_early`. */
+    maxClockSkewMs: 5 * 60 * 1000,
+    /** A value over this is `too_large`: an enriched event must fit one 400 KB DynamoDB item. */
+    maxEventBytes: 256 * 1024,
+  },
+  tables: {
+    /** Days an enriched event is kept before its TTL expires it. */
+    eventsRetentionDays: 30,
+  },
+} as const;
+
+/** The dead-letter topic of a stream. */
+export function deadLetterTopic(stream: string): string {
+  return `${stream}${PIPELINE.topics.deadLetterSuffix}`;
+}
+
+/** The fixed consumer group id of one consumer of one stream. */
+export function consumerGroupId(consumer: ConsumerName, stream: string): string {
+  return `${PIPELINE.consumers[consumer].groupIdPrefix}-${stream}`;
+}

@@ -1,0 +1,59 @@
+/**
+ * What a stream module declares. Everything else (topics, consumers, tables, API routes and
+ * dashboard series) is derived from these declarations through the registry.
+ */
+import type { z } from 'zod';
+import type { RandomSource } from '../random';
+
+/** A decoded JSON object: every event is one. */
+export type EventObject = Record<string, unknown>;
+
+/** Measures an aggregation may hold; an average is derived as sum ÷ count when read. */
+export type MeasureName = 'count' | 'sum' | 'min' | 'max';
+
+/** The numeric field summed (and min/max-ed) by an aggregation, with its exact decimal scale. */
+export interface MeasuredField<E> {
+  /** Field of the enriched event. */
+  readonly field: keyof E & string;
+  /** Decimal places kept exactly (2 for money). */
+  readonly scale: number;
+}
+
+/** One per-minute aggregation of a stream. */
+export interface AggregationDefinition<E> {
+  /** Name used in the API and table keys. */
+  readonly name: string;
+  /** One-line description for the API and dashboard. */
+  readonly description: string;
+  /** Which enriched events are folded; all when absent. */
+  where?(event: E): boolean;
+  /** Dimensions of the enriched event to group by; empty for one series. */
+  readonly groupBy: readonly (keyof E & string)[];
+  /** The field behind `sum`, `min` and `max`; count-only when absent. */
+  readonly measure?: MeasuredField<E>;
+}
+
+/** A stream: one kind of event, its schema, generator, enrichment and aggregations. */
+export interface StreamDefinition<Raw extends EventObject = EventObject, Enriched extends EventObject = EventObject> {
+  /** Stream name: also the Kafka topic and the first part of every key. */
+  readonly name: string;
+  /** One-line description. */
+  readonly description: string;
+  /** Validates a decoded JSON object; unknown extra fields are kept. */
+  readonly schema: z.ZodType<Raw>;
+  /** The event id (idempotency key of the `events` table). */
+  eventId(event: Raw): string;
+  /** The Kafka key: the entity whose events must stay in order. */
+  partitionKey(event: Raw): string;
+  /** The event time, as the ISO-8601 text the event carries. */
+  eventTime(event: Raw): string;
+  /** Pure and deterministic: the same event always gives the same enriched event. */
+  enrich(event: Raw): Enriched;
+  /** A realistic random event at `nowMs`. */
+  generate(random: RandomSource, nowMs: number): Raw;
+  /** The per-minute aggregations (the `invalid` aggregation is added for every stream). */
+  readonly aggregations: readonly AggregationDefinition<Enriched>[];
+}
+
+/** A stream with its types erased, as the registry holds it. */
+export type AnyStreamDefinition = StreamDefinition<EventObject, EventObject>;

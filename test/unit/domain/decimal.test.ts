@@ -1,0 +1,225 @@
+import { MAX_EXACT_SCALED, fromScaledInteger, multiplyRounded, toScaledBigInt, toScaledInteger } from '../../../lambdas/domain/decimal';
+import { randomInt, seededRandom } from '../../../lambdas/domain/random';
+
+describe('multiplyRounded', () => {
+  it('rounds 1.005 × 1 to 1.01 on the decimal value, where binary floating point gives 1.00', () => {
+    // Prepare
+    const price = 1.005;
+
+    // Act
+    const amount = multiplyRounded(price, 1, 2);
+
+    // Assess
+    expect(amount).toBe(1.01);
+  });
+
+  it('multiplies 0.1 × 3 to exactly 0.3', () => {
+    // Act
+    const amount = multiplyRounded(0.1, 3, 2);
+
+    // Assess
+    expect(amount).toBe(0.3);
+  });
+
+  it.each([
+    [0.125, 1, 0.13],
+    [2.675, 1, 2.68],
+    [1.115, 3, 3.35],
+    [0.004, 1, 0],
+    [0.005, 1, 0.01],
+    [19.99, 2, 39.98],
+    [0, 5, 0],
+  ])('rounds %p × %p half away from zero to %p', (value, multiplier, expected) => {
+    // Act
+    const amount = multiplyRounded(value, multiplier, 2);
+
+    // Assess
+    expect(amount).toBe(expected);
+  });
+
+  it.each([
+    [-1.005, 1, -1.01],
+    [-0.125, 1, -0.13],
+    [-0.1, 3, -0.3],
+    [1.005, -1, -1.01],
+  ])('rounds the negative product %p × %p away from zero to %p', (value, multiplier, expected) => {
+    // Act
+    const amount = multiplyRounded(value, multiplier, 2);
+
+    // Assess
+    expect(amount).toBe(expected);
+  });
+
+  it('returns 0, not -0, when a small negative product rounds to nothing', () => {
+    // Act
+    const amount = multiplyRounded(-0.004, 1, 2);
+
+    // Assess
+    expect(Object.is(amount, 0)).toBe(true);
+  });
+
+  it.each([
+    [2.5, 1, 3],
+    [-2.5, 1, -3],
+    [0.49, 1, 0],
+    [1.5, 3, 5],
+  ])('rounds %p × %p to the whole number %p at scale 0', (value, multiplier, expected) => {
+    // Act
+    const amount = multiplyRounded(value, multiplier, 0);
+
+    // Assess
+    expect(amount).toBe(expected);
+  });
+
+  it.each([
+    [99999999.99, 9999, 999899999900.01],
+    [1234567.891, 3, 3703703.67],
+    [45035996273.70495, 1, 45035996273.7],
+  ])('keeps every cent of the large product %p × %p', (value, multiplier, expected) => {
+    // Act
+    const amount = multiplyRounded(value, multiplier, 2);
+
+    // Assess
+    expect(amount).toBe(expected);
+  });
+
+  it.each([
+    [1e19, 1, 1e19],
+    [5e20, 2, 1e21],
+    [1e300, 1, 1e300],
+  ])('returns a finite amount for the very large product %p × %p', (value, multiplier, expected) => {
+    // Act
+    const amount = multiplyRounded(value, multiplier, 2);
+
+    // Assess
+    expect(amount).toBe(expected);
+  });
+
+  it.each([[1.5], [Number.MAX_SAFE_INTEGER + 1], [Number.NaN]])('rejects the multiplier %p, which is not a safe integer', (multiplier) => {
+    // Act
+    const act = () => multiplyRounded(10, multiplier, 2);
+
+    // Assess
+    expect(act).toThrow(RangeError);
+  });
+
+  it.each([[Number.NaN], [Number.POSITIVE_INFINITY]])('rejects the value %p, which is not finite', (value) => {
+    // Act
+    const act = () => multiplyRounded(value, 1, 2);
+
+    // Assess
+    expect(act).toThrow(/not a finite number/);
+  });
+});
+
+describe('toScaledBigInt', () => {
+  it.each([
+    [19.99, 2, 1999n],
+    [0.1, 2, 10n],
+    [0.005, 2, 1n],
+    [-0.005, 2, -1n],
+    [0.0049, 2, 0n],
+    [1.5e-7, 2, 0n],
+    [123, 0, 123n],
+    [1e21, 2, 10n ** 23n],
+    [1.005, 20, 100500000000000000000n],
+  ])('scales %p at scale %p to %p', (value, scale, expected) => {
+    // Act
+    const scaled = toScaledBigInt(value, scale);
+
+    // Assess
+    expect(scaled).toBe(expected);
+  });
+});
+
+describe('toScaledInteger and fromScaledInteger', () => {
+  it('turns 19.99 into 1999 cents and back', () => {
+    // Act
+    const scaled = toScaledInteger(19.99, 2);
+    const back = fromScaledInteger(scaled, 2);
+
+    // Assess
+    expect(scaled).toBe(1999);
+    expect(back).toBe(19.99);
+  });
+
+  it('leaves values unchanged at scale 0', () => {
+    // Act
+    const scaled = toScaledInteger(42, 0);
+    const back = fromScaledInteger(-42, 0);
+
+    // Assess
+    expect(scaled).toBe(42);
+    expect(back).toBe(-42);
+  });
+
+  it('reads a negative scaled integer back as its negative decimal', () => {
+    // Act
+    const value = fromScaledInteger(-5, 2);
+
+    // Assess
+    expect(value).toBe(-0.05);
+  });
+
+  it('round-trips 10,000 random cent amounts, positive and negative, exactly', () => {
+    // Prepare
+    const random = seededRandom(2026);
+    const cents = Array.from({ length: 10_000 }, () => randomInt(random, -10_000_000_00, 10_000_000_00));
+
+    // Act
+    const mismatches = cents.filter((scaled) => toScaledInteger(fromScaledInteger(scaled, 2), 2) !== scaled);
+
+    // Assess
+    expect(mismatches).toEqual([]);
+  });
+
+  it('round-trips the largest exactly representable scaled integer at scale 2', () => {
+    // Act
+    const back = toScaledInteger(fromScaledInteger(MAX_EXACT_SCALED, 2), 2);
+
+    // Assess
+    expect(back).toBe(MAX_EXACT_SCALED);
+  });
+
+  it('rejects a scaled integer beyond 15 significant digits, which a double cannot hold as a decimal', () => {
+    // Act
+    const act = () => toScaledInteger(fromScaledInteger(MAX_EXACT_SCALED + 1, 2), 2);
+
+    // Assess
+    expect(act).toThrow(RangeError);
+  });
+
+  it('rejects a value whose scaled form exceeds the safe integer range', () => {
+    // Act
+    const act = () => toScaledInteger(1e14, 2);
+
+    // Assess
+    expect(act).toThrow(/exceeds the exactly representable range/);
+  });
+
+  it('sums 100,000 amounts of 0.10 to exactly 10,000.00 as scaled integers', () => {
+    // Prepare
+    const amounts = Array.from({ length: 100_000 }, () => 0.1);
+
+    // Act
+    const sum = amounts.reduce((total, amount) => total + toScaledInteger(amount, 2), 0);
+
+    // Assess
+    expect(sum).toBe(1_000_000);
+    expect(fromScaledInteger(sum, 2)).toBe(10_000);
+  });
+
+  it('sums random prices to the same total as exact bigint arithmetic on their cents', () => {
+    // Prepare
+    const random = seededRandom(7);
+    const cents = Array.from({ length: 5_000 }, () => randomInt(random, 1, 150_000));
+    const prices = cents.map((value) => value / 100);
+    const expected = cents.reduce((total, value) => total + BigInt(value), 0n);
+
+    // Act
+    const sum = prices.reduce((total, price) => total + toScaledInteger(price, 2), 0);
+
+    // Assess
+    expect(BigInt(sum)).toBe(expected);
+  });
+});
