@@ -1,0 +1,15 @@
+/**
+ * The Powertools logger of a handler, configured from the handler's environment rather than the
+ * process's, so the local twin can quiet its handlers without touching its own output.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { PIPELINE } from '../config/pipeline';
+
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+
+/** A structured JSON logger for `pulse-<component>`; level from `POWERTOOLS_LOG_LEVEL` (default INFO). */
+export function createLogger(component: string, env: NodeJS.ProcessEnv = process.env): Logger {
+  const requested = env.POWERTOOLS_LOG_LEVEL?.toUpperCase();
+  const logLevel = LOG_LEVELS.find((level) => level === requested) ?? 'INFO';
+  return new Logger({ serviceName: `${PIPELINE.projectName}-${component}`, logLevel });
+}

@@ -1,0 +1,313 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { EventsRepository, InvalidCursorError, eventKey, type EventToStore } from '../../../../lambdas/adapters/dynamodb/eventsRepository';
+
+const TABLE = 'pulse-events';
+const RETENTION_MS = 30 * 86_400_000;
+const EVENT_TIME_MS = Date.parse('2026-11-25T04:07:15.250Z');
+
+const ddb = mockClient(DynamoDBDocumentClient);
+
+function repository(): EventsRepository {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
+  return new EventsRepository(client, { tableName: TABLE, retentionMs: RETENTION_MS });
+}
+
+function anEvent(eventId: string, enriched: Record<string, unknown> = {}): EventToStore {
+  return { stream: 'orders', eventId, eventTimeMs: EVENT_TIME_MS, enriched: { eventId, type: 'view', ...enriched } };
+}
+
+/** The PutRequest items of every BatchWrite call, call by call. */
+function writtenBatches(): Record<string, unknown>[][] {
+  return ddb.commandCalls(BatchWriteCommand).map((call) =>
+    (call.args[0].input.RequestItems?.[TABLE] ?? []).map((request) => request.PutRequest?.Item ?? {}),
+  );
+}
+
+beforeEach(() => {
+  ddb.reset();
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+describe('EventsRepository.putEvents', () => {
+  it('stores an event keyed by stream and id, indexed by stream day and time, expiring after the retention', async () => {
+    // Prepare
+    ddb.on(BatchWriteCommand).resolves({});
+
+    // Act
+    await repository().putEvents([anEvent('o-1', { amount: 39.98 })]);
+
+    // Assess
+    expect(writtenBatches()).toEqual([
+      [
+        {
+          pk: 'orders#o-1',
+          stream: 'orders',
+          eventId: 'o-1',
+          eventTime: '2026-11-25T04:07:15.250Z',
+          streamDay: 'orders#2026-11-25',
+          eventTimeId: '2026-11-25T04:07:15.250Z#o-1',
+          event: { eventId: 'o-1', type: 'view', amount: 39.98 },
+          expiresAt: Math.floor((EVENT_TIME_MS + RETENTION_MS) / 1000),
+        },
+      ],
+    ]);
+  });
+
+  it('writes in BatchWrite chunks of at most 25', async () => {
+    // Prepare
+    ddb.on(BatchWriteCommand).resolves({});
+    const events = Array.from({ length: 60 }, (_, index) => anEvent(`o-${index}`));
+
+    // Act
+    await repository().putEvents(events);
+
+    // Assess
+    expect(writtenBatches().map((batch) => batch.length)).toEqual([25, 25, 10]);
+    expect(new Set(writtenBatches().flat().map((item) => item.pk)).size).toBe(60);
+  });
+
+  it('writes an event id that occurs twice once, the last occurrence winning', async () => {
+    // Prepare
+    ddb.on(BatchWriteCommand).resolves({});
+
+    // Act
+    await repository().putEvents([anEvent('o-1', { version: 1 }), anEvent('o-2'), anEvent('o-1', { version: 2 })]);
+
+    // Assess
+    const items = writtenBatches().flat();
+    expect(items.map((item) => item.pk)).toEqual(['orders#o-1', 'orders#o-2']);
+    expect(items[0]?.event).toMatchObject({ version: 2 });
+  });
+
+  it('keeps the same id of two streams apart', async () => {
+    // Prepare
+    ddb.on(BatchWriteCommand).resolves({});
+
+    // Act
+    await repository().putEvents([anEvent('x-1'), { ...anEvent('x-1'), stream: 'tickets' }]);
+
+    // Assess
+    expect(writtenBatches().flat().map((item) => item.pk)).toEqual(['orders#x-1', 'tickets#x-1']);
+  });
+
+  it('writes the unprocessed items again after a pause until none is left', async () => {
+    // Prepare
+    jest.useFakeTimers();
+    const events = [anEvent('o-1'), anEvent('o-2'), anEvent('o-3')];
+    ddb
+      .on(BatchWriteCommand)
+      .callsFakeOnce((input: { RequestItems: Record<string, unknown[]> }) => ({ UnprocessedItems: { [TABLE]: input.RequestItems[TABLE]?.slice(1) } }))
+      .callsFakeOnce((input: { RequestItems: Record<string, unknown[]> }) => ({ UnprocessedItems: { [TABLE]: input.RequestItems[TABLE]?.slice(1) } }))
+      .resolves({ UnprocessedItems: {} });
+
+    // Act
+    const putting = repository().putEvents(events);
+    await jest.advanceTimersByTimeAsync(5_000);
+    await putting;
+
+    // Assess
+    expect(writtenBatches().map((batch) => batch.map((item) => item.eventId))).toEqual([['o-1', 'o-2', 'o-3'], ['o-2', 'o-3'], ['o-3']]);
+  });
+
+  it('does not write the unprocessed items again before the pause has passed', async () => {
+    // Prepare
+    jest.useFakeTimers();
+    ddb
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { [TABLE]: [{ PutRequest: { Item: { pk: 'orders#o-1' } } }] } })
+      .resolves({});
+
+    // Act
+    const putting = repository().putEvents([anEvent('o-1')]);
+    await jest.advanceTimersByTimeAsync(0);
+    const callsBeforePause = ddb.commandCalls(BatchWriteCommand).length;
+    await jest.advanceTimersByTimeAsync(1_000);
+    await putting;
+
+    // Assess
+    expect(callsBeforePause).toBe(1);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(2);
+  });
+
+  it('makes no call for no events', async () => {
+    // Act
+    await repository().putEvents([]);
+
+    // Assess
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('rejects when DynamoDB fails', async () => {
+    // Prepare
+    ddb.on(BatchWriteCommand).rejects(new Error('throttled'));
+
+    // Act
+    const putting = repository().putEvents([anEvent('o-1')]);
+
+    // Assess
+    await expect(putting).rejects.toThrow('throttled');
+  });
+});
+
+describe('EventsRepository.getEvent', () => {
+  it('reads the enriched event by stream and id', async () => {
+    // Prepare
+    ddb.on(GetCommand, { TableName: TABLE, Key: { pk: 'orders#o-1' } }).resolves({ Item: { pk: 'orders#o-1', event: { eventId: 'o-1' } } });
+
+    // Act
+    const event = await repository().getEvent('orders', 'o-1');
+
+    // Assess
+    expect(event).toEqual({ eventId: 'o-1' });
+  });
+
+  it('returns undefined for an unknown id', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({});
+
+    // Act
+    const event = await repository().getEvent('orders', 'nope');
+
+    // Assess
+    expect(event).toBeUndefined();
+  });
+});
+
+describe('eventKey', () => {
+  it('joins stream and event id', () => {
+    // Act
+    const key = eventKey('tickets', 't-1');
+
+    // Assess
+    expect(key).toBe('tickets#t-1');
+  });
+});
+
+describe('EventsRepository.listEvents', () => {
+  const from = Date.parse('2026-11-25T04:00:00Z');
+  const to = Date.parse('2026-11-25T05:00:00Z');
+  const stored = (eventId: string) => ({ pk: `orders#${eventId}`, event: { eventId } });
+  const lastKey = { pk: 'orders#e2', streamDay: 'orders#2026-11-25', eventTimeId: '2026-11-25T04:30:00.000Z#e2' };
+
+  it('queries the stream day index newest first for the half-open range', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [stored('e1')] });
+
+    // Act
+    const page = await repository().listEvents('orders', from, to, 10);
+
+    // Assess
+    expect(page).toEqual({ items: [{ eventId: 'e1' }] });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      IndexName: 'byStreamDay',
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': 'streamDay', '#sk': 'eventTimeId' },
+      ExpressionAttributeValues: { ':pk': 'orders#2026-11-25', ':from': '2026-11-25T04:00:00.000Z', ':to': '2026-11-25T04:59:59.999Z$' },
+      ScanIndexForward: false,
+      Limit: 10,
+      ExclusiveStartKey: undefined,
+    });
+  });
+
+  it('returns a cursor that continues where the page stopped', async () => {
+    // Prepare
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [stored('e1'), stored('e2')], LastEvaluatedKey: lastKey })
+      .resolvesOnce({ Items: [stored('e3')] });
+    const events = repository();
+
+    // Act
+    const first = await events.listEvents('orders', from, to, 2);
+    const second = await events.listEvents('orders', from, to, 2, first.cursor);
+
+    // Assess
+    expect(first.items).toEqual([{ eventId: 'e1' }, { eventId: 'e2' }]);
+    expect(first.cursor).toEqual(expect.any(String));
+    expect(second).toEqual({ items: [{ eventId: 'e3' }] });
+    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
+      ExclusiveStartKey: lastKey,
+      ExpressionAttributeValues: { ':pk': 'orders#2026-11-25' },
+    });
+  });
+
+  it('reads the days of a range across midnight newest first, filling the page from the day before', async () => {
+    // Prepare
+    const rangeFrom = Date.parse('2026-11-24T22:00:00Z');
+    const rangeTo = Date.parse('2026-11-25T02:00:00Z');
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'orders#2026-11-25', ':from': '2026-11-24T22:00:00.000Z', ':to': '2026-11-25T01:59:59.999Z$' } })
+      .resolves({ Items: [stored('e1'), stored('e2')] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'orders#2026-11-24', ':from': '2026-11-24T22:00:00.000Z', ':to': '2026-11-25T01:59:59.999Z$' } })
+      .resolves({ Items: [stored('e3')], LastEvaluatedKey: lastKey });
+
+    // Act
+    const page = await repository().listEvents('orders', rangeFrom, rangeTo, 3);
+
+    // Assess
+    expect(page.items).toEqual([{ eventId: 'e1' }, { eventId: 'e2' }, { eventId: 'e3' }]);
+    expect(ddb.commandCalls(QueryCommand).map((call) => call.args[0].input.Limit)).toEqual([3, 1]);
+    expect(page.cursor).toEqual(expect.any(String));
+  });
+
+  it('continues on the next older day when the page filled up exactly at the end of a day', async () => {
+    // Prepare
+    const rangeFrom = Date.parse('2026-11-24T22:00:00Z');
+    const rangeTo = Date.parse('2026-11-25T02:00:00Z');
+    ddb.on(QueryCommand).resolvesOnce({ Items: [stored('e1'), stored('e2')] }).resolvesOnce({ Items: [stored('e3')] });
+    const events = repository();
+
+    // Act
+    const first = await events.listEvents('orders', rangeFrom, rangeTo, 2);
+    const second = await events.listEvents('orders', rangeFrom, rangeTo, 2, first.cursor);
+
+    // Assess
+    expect(second).toEqual({ items: [{ eventId: 'e3' }] });
+    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
+      ExclusiveStartKey: undefined,
+      ExpressionAttributeValues: { ':pk': 'orders#2026-11-24' },
+    });
+  });
+
+  it('returns no cursor when the last day ends exactly with the page', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [stored('e1'), stored('e2')] });
+
+    // Act
+    const page = await repository().listEvents('orders', from, to, 2);
+
+    // Assess
+    expect(page).toEqual({ items: [{ eventId: 'e1' }, { eventId: 'e2' }] });
+  });
+
+  it.each([
+    ['text that is not base64 JSON', 'not-a-cursor!'],
+    ['JSON without a day', Buffer.from('{"k":{}}').toString('base64url')],
+    ['a day in another format', Buffer.from('{"d":"yesterday"}').toString('base64url')],
+    ['JSON null', Buffer.from('null').toString('base64url')],
+  ])('rejects %s as a cursor with InvalidCursorError, without querying', async (_case, cursor) => {
+    // Act
+    const listing = repository().listEvents('orders', from, to, 10, cursor);
+
+    // Assess
+    await expect(listing).rejects.toBeInstanceOf(InvalidCursorError);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('rejects a cursor of a day outside the range with InvalidCursorError', async () => {
+    // Prepare
+    const cursor = Buffer.from('{"d":"2026-11-20"}').toString('base64url');
+
+    // Act
+    const listing = repository().listEvents('orders', from, to, 10, cursor);
+
+    // Assess
+    await expect(listing).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+});
