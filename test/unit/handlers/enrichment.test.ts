@@ -1,0 +1,256 @@
+import type { EventToStore } from '../../../lambdas/adapters/dynamodb/eventsRepository';
+import { NotAnMskEventError } from '../../../lambdas/adapters/kafka/mskEvent';
+import type { KafkaPublisher, OutgoingMessage } from '../../../lambdas/adapters/kafka/publisher';
+import { PIPELINE } from '../../../lambdas/config/pipeline';
+import type { ValidationLimits } from '../../../lambdas/domain/validation';
+import { DEAD_LETTER_HEADERS, createEnrichmentHandler, deadLetterOf } from '../../../lambdas/handlers/enrichment';
+import { EVENT_TIME_MS, aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
+import { buildMskEvent, type RecordSpec } from '../../helpers/mskEvents';
+
+const LIMITS: ValidationLimits = {
+  retentionMs: PIPELINE.validation.retentionDays * 86_400_000,
+  maxClockSkewMs: PIPELINE.validation.maxClockSkewMs,
+  maxEventBytes: PIPELINE.validation.maxEventBytes,
+};
+const RECORD_TS = EVENT_TIME_MS + 1_200;
+
+function setUp() {
+  const putEvents = jest.fn<Promise<void>, [readonly EventToStore[]]>().mockResolvedValue(undefined);
+  const send = jest.fn<Promise<void>, [string, readonly OutgoingMessage[]]>().mockResolvedValue(undefined);
+  const deadLetters: KafkaPublisher = { send, disconnect: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
+  const handle = createEnrichmentHandler({ events: { putEvents }, deadLetters, limits: LIMITS });
+  return { putEvents, send, handle };
+}
+
+function orderRecord(offset: number, value: Buffer | string | null, extra: Partial<RecordSpec> = {}): RecordSpec {
+  return { topic: 'orders', partition: 2, offset, timestamp: RECORD_TS, key: '42', value, ...extra };
+}
+
+/** The messages sent to `topic`, over all calls. */
+function sentTo(send: jest.Mock<Promise<void>, [string, readonly OutgoingMessage[]]>, topic: string): OutgoingMessage[] {
+  return send.mock.calls.filter(([target]) => target === topic).flatMap(([, messages]) => [...messages]);
+}
+
+describe('enrichment handler', () => {
+  it('stores a valid event with its stream, id, event time and enrichment', async () => {
+    // Prepare
+    const { putEvents, send, handle } = setUp();
+    const event = buildMskEvent([orderRecord(5, bytesOf(anOrder({ eventId: 'o-5', category: ' Rosé  Wine ', price: 1.005, quantity: 1 })))]);
+
+    // Act
+    const result = await handle(event);
+
+    // Assess
+    expect(result).toEqual({ stored: 1, deadLettered: 0 });
+    expect(putEvents).toHaveBeenCalledTimes(1);
+    expect(putEvents.mock.calls[0]?.[0]).toEqual([
+      {
+        stream: 'orders',
+        eventId: 'o-5',
+        eventTimeMs: EVENT_TIME_MS,
+        enriched: expect.objectContaining({ eventId: 'o-5', category: 'rosé wine', amount: 1.01, minute: '2026-11-25T04:07:00Z' }),
+      },
+    ]);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('stores the valid events of every stream in one call', async () => {
+    // Prepare
+    const { putEvents, handle } = setUp();
+    const event = buildMskEvent([
+      orderRecord(1, bytesOf(aView({ eventId: 'v-1' }))),
+      { topic: 'tickets', partition: 0, offset: 9, timestamp: RECORD_TS, key: '7', value: bytesOf(aTicket({ ticketId: 't-9' })) },
+    ]);
+
+    // Act
+    await handle(event);
+
+    // Assess
+    expect(putEvents).toHaveBeenCalledTimes(1);
+    expect(putEvents.mock.calls[0]?.[0].map((stored) => `${stored.stream}/${stored.eventId}`)).toEqual(['orders/v-1', 'tickets/t-9']);
+  });
+
+  it('dead-letters a record that is not UTF-8 with reason bad_encoding, keeping its bytes and key', async () => {
+    // Prepare
+    const { send, handle } = setUp();
+    const bytes = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+    const event = buildMskEvent([orderRecord(17, bytes)]);
+
+    // Act
+    const result = await handle(event);
+
+    // Assess
+    expect(result).toEqual({ stored: 0, deadLettered: 1 });
+    expect(send).toHaveBeenCalledTimes(1);
+    const [letter] = sentTo(send, 'orders.dlq');
+    expect(letter?.key).toEqual(Buffer.from('42'));
+    expect(letter?.value).toEqual(bytes);
+    expect(letter?.headers?.[DEAD_LETTER_HEADERS.reason]).toBe('bad_encoding');
+  });
+
+  it('heads a dead letter with reason, detail and the source topic, partition, offset and timestamp', async () => {
+    // Prepare
+    const { send, handle } = setUp();
+    const event = buildMskEvent([orderRecord(17, bytesOf(anOrder({ price: undefined })))]);
+
+    // Act
+    await handle(event);
+
+    // Assess
+    expect(sentTo(send, 'orders.dlq')[0]?.headers).toEqual({
+      'pulse-reason': 'schema',
+      'pulse-detail': 'price: required when type is purchase',
+      'pulse-source-topic': 'orders',
+      'pulse-source-partition': '2',
+      'pulse-source-offset': '17',
+      'pulse-source-timestamp': String(RECORD_TS),
+    });
+  });
+
+  it('keeps the original headers of a dead letter beside its own', async () => {
+    // Prepare
+    const { send, handle } = setUp();
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const event = buildMskEvent([orderRecord(3, '{"broken":', { headers: [['traceparent', traceparent], ['raw', Buffer.from([0, 255])]] })]);
+
+    // Act
+    await handle(event);
+
+    // Assess
+    expect(sentTo(send, 'orders.dlq')[0]?.headers).toMatchObject({
+      traceparent: Buffer.from(traceparent),
+      raw: Buffer.from([0, 255]),
+      'pulse-reason': 'malformed_json',
+    });
+  });
+
+  it('keeps every value of an original header that occurs more than once', async () => {
+    // Prepare
+    const { send, handle } = setUp();
+    const event = buildMskEvent([orderRecord(3, '{"broken":', { headers: [['tag', 'a'], ['tag', 'b']] })]);
+
+    // Act
+    await handle(event);
+
+    // Assess
+    expect(sentTo(send, 'orders.dlq')[0]?.headers?.['tag']).toEqual([Buffer.from('a'), Buffer.from('b')]);
+  });
+
+  it('dead-letters a record without key and value as such', async () => {
+    // Prepare
+    const { send, handle } = setUp();
+    const event = buildMskEvent([orderRecord(8, null, { key: null })]);
+
+    // Act
+    await handle(event);
+
+    // Assess
+    const [letter] = sentTo(send, 'orders.dlq');
+    expect(letter).toMatchObject({ key: null, value: null, headers: { 'pulse-reason': 'not_an_object' } });
+  });
+
+  it('dead-letters each invalid record to the dead-letter topic of its own stream', async () => {
+    // Prepare
+    const { send, handle } = setUp();
+    const event = buildMskEvent([
+      orderRecord(1, '[]'),
+      { topic: 'tickets', partition: 1, offset: 4, timestamp: RECORD_TS, key: '7', value: bytesOf(aTicket({ clientId: 0 })) },
+      orderRecord(2, 'null'),
+    ]);
+
+    // Act
+    await handle(event);
+
+    // Assess
+    expect(send.mock.calls.map(([topic, messages]) => [topic, messages.length])).toEqual([
+      ['orders.dlq', 2],
+      ['tickets.dlq', 1],
+    ]);
+    expect(sentTo(send, 'tickets.dlq')[0]?.headers?.[DEAD_LETTER_HEADERS.detail]).toMatch(/^clientId: /);
+  });
+
+  it('does not fail the batch for an invalid record, and stores the valid ones', async () => {
+    // Prepare
+    const { putEvents, handle } = setUp();
+    const event = buildMskEvent([orderRecord(1, bytesOf(aView({ eventId: 'v-1' }))), orderRecord(2, '{"broken":'), orderRecord(3, bytesOf(aView({ eventId: 'v-3' })))]);
+
+    // Act
+    const result = await handle(event);
+
+    // Assess
+    expect(result).toEqual({ stored: 2, deadLettered: 1 });
+    expect(putEvents.mock.calls[0]?.[0].map((stored) => stored.eventId)).toEqual(['v-1', 'v-3']);
+  });
+
+  it('rejects the invocation when a dead letter cannot be sent', async () => {
+    // Prepare
+    const { send, handle } = setUp();
+    send.mockRejectedValue(new Error('broker unavailable'));
+    const event = buildMskEvent([orderRecord(1, '{"broken":')]);
+
+    // Act
+    const handling = handle(event);
+
+    // Assess
+    await expect(handling).rejects.toThrow('broker unavailable');
+  });
+
+  it('rejects the invocation when the valid events cannot be stored', async () => {
+    // Prepare
+    const { putEvents, handle } = setUp();
+    putEvents.mockRejectedValue(new Error('throttled'));
+    const event = buildMskEvent([orderRecord(1, bytesOf(aView()))]);
+
+    // Act
+    const handling = handle(event);
+
+    // Assess
+    await expect(handling).rejects.toThrow('throttled');
+  });
+
+  it('rejects an event that is not an MSK event', async () => {
+    // Prepare
+    const { putEvents, handle } = setUp();
+
+    // Act
+    const handling = handle({ Records: [] });
+
+    // Assess
+    await expect(handling).rejects.toBeInstanceOf(NotAnMskEventError);
+    expect(putEvents).not.toHaveBeenCalled();
+  });
+
+  it('rejects a record of a topic no stream is registered for, naming the topic', async () => {
+    // Prepare
+    const { handle } = setUp();
+    const event = buildMskEvent([{ topic: 'payments', partition: 0, offset: 0, timestamp: RECORD_TS, value: '{}' }]);
+
+    // Act
+    const handling = handle(event);
+
+    // Assess
+    await expect(handling).rejects.toThrow('"payments"');
+  });
+});
+
+describe('deadLetterOf', () => {
+  it('caps the detail header at 1024 characters', () => {
+    // Prepare
+    const record = {
+      topic: 'orders',
+      partition: 0,
+      offset: 1,
+      partitionKey: 'orders-0',
+      timestampMs: RECORD_TS,
+      key: null,
+      value: Buffer.from('{}'),
+      headers: [],
+    };
+
+    // Act
+    const letter = deadLetterOf(record, { valid: false, reason: 'schema', detail: 'x'.repeat(5000) });
+
+    // Assess
+    expect(letter.headers?.[DEAD_LETTER_HEADERS.detail]).toBe('x'.repeat(1024));
+  });
+});
