@@ -1,0 +1,328 @@
+import { execFile, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { tailText } from './jvmProcess';
+
+const execFileAsync = promisify(execFile);
+
+/** Classpaths and native libraries of the twin's JVM services, all inside the cache. */
+export interface JvmArtifacts {
+  /** Runtime classpath of `org.apache.kafka:kafka_2.13` plus its log4j SLF4J binding. */
+  kafkaClasspath: string;
+  /** Runtime classpath of DynamoDB Local, led by the launcher that binds it to 127.0.0.1. */
+  dynamoDbClasspath: string;
+  /** Directory holding sqlite4java's native library, for `-Djava.library.path`. */
+  sqliteNativeDir: string;
+}
+
+export interface ResolveJvmArtifactsOptions {
+  /** Defaults to `$PULSE_CACHE_DIR`, else `~/.cache/pulse`. The Maven repository is `<cacheDir>/m2`. */
+  cacheDir?: string;
+  onProgress?: (message: string) => void;
+}
+
+/** Minimum Java feature release: Kafka 4 brokers and DynamoDB Local 3 both need 17. */
+export const MIN_JAVA_VERSION = 17;
+
+/** Main class to run with {@link JvmArtifacts.dynamoDbClasspath} instead of DynamoDB Local's ServerRunner. */
+export const DYNAMODB_LOCAL_LAUNCHER_CLASS = 'PulseDynamoDbLocal';
+
+/**
+ * DynamoDB Local has no option to choose its bind address (Jetty listens on every interface), and
+ * the twin must only listen on loopback. This launcher does what ServerRunner does, minus
+ * telemetry, but sets the Jetty connector's host first. It is compiled once per cache key.
+ */
+const DYNAMODB_LOCAL_LAUNCHER_SOURCE = `import java.lang.reflect.Field;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+
+/** Starts DynamoDB Local bound to the host in -Dpulse.bindHost (default 127.0.0.1). */
+public final class ${DYNAMODB_LOCAL_LAUNCHER_CLASS} {
+  public static void main(String[] args) {
+    String host = System.getProperty("pulse.bindHost", "127.0.0.1");
+    try {
+      DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
+      Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+      field.setAccessible(true);
+      Server server = (Server) field.get(proxy);
+      for (Connector connector : server.getConnectors()) {
+        ((ServerConnector) connector).setHost(host);
+      }
+      proxy.start();
+      System.out.println("DynamoDB Local listening on " + host + ":" + ((ServerConnector) server.getConnectors()[0]).getLocalPort());
+    } catch (Throwable e) {
+      // Jetty's non-daemon threads would otherwise keep a half-started JVM alive.
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+}
+`;
+
+/** Bump when the cache layout or the Maven invocations change without the pom changing. */
+const CACHE_LAYOUT_VERSION = '1';
+const POM_FILE = path.join(__dirname, 'pom.xml');
+const READY_FILE = 'artifacts.json';
+/** Maven 3.8's console library emits colour resets even in batch mode; they do not belong in logs. */
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const JAVA_ADVICE = 'install a JDK 17 (e.g. apt-get install openjdk-17-jre-headless) or use --backend external';
+
+/**
+ * The cache directory used when none is given: `$PULSE_CACHE_DIR`, else `~/.cache/pulse`.
+ *
+ * Why: the jars (~120 MB) must survive between runs and checkouts, outside the work tree.
+ */
+export function defaultCacheDir(): string {
+  return process.env.PULSE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'pulse');
+}
+
+/**
+ * Extracts the feature release (8, 11, 17, 21...) from `java -version` output, or undefined.
+ *
+ * Why: both services refuse to run below Java 17, and saying so up front beats a
+ * `UnsupportedClassVersionError` in a log file.
+ */
+export function parseJavaMajorVersion(versionOutput: string): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?[^"]*"/.exec(versionOutput);
+  if (!match?.[1]) return undefined;
+  const first = Number(match[1]);
+  // Java 8 and older report "1.<major>".
+  return first === 1 && match[2] !== undefined ? Number(match[2]) : first;
+}
+
+/**
+ * Key of a resolved artifact set: a hash of everything that decides what Maven and the launcher
+ * compilation produce.
+ *
+ * Why: a warm start must skip Maven entirely, yet any edit to the pom must resolve again.
+ */
+export function artifactsCacheKey(pomXml: string): string {
+  return createHash('sha256')
+    .update(`${CACHE_LAYOUT_VERSION}\0${pomXml}\0${DYNAMODB_LOCAL_LAUNCHER_SOURCE}`)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
+ * Parses one Maven batch-mode line "Downloaded from <repo>: <url> (<size> <unit> at ...)" into
+ * bytes, or undefined for any other line.
+ *
+ * Why: Maven's per-file lines are too noisy to show, so they are summed into one progress line.
+ */
+export function parseMavenDownloadBytes(line: string): number | undefined {
+  const match = /Downloaded from [^:]+: \S+ \((\d+(?:\.\d+)?) (B|kB|MB|GB)/.exec(line);
+  if (!match?.[1] || !match[2]) return undefined;
+  const units: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 };
+  return Number(match[1]) * (units[match[2]] ?? 1);
+}
+
+async function assertJavaVersion(): Promise<void> {
+  let output: string;
+  try {
+    const { stdout, stderr } = await execFileAsync('java', ['-version']);
+    output = `${stderr}${stdout}`;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? '`java` was not found on PATH' : `\`java -version\` failed: ${String(error)}`;
+    throw new Error(`Java ${MIN_JAVA_VERSION}+ is required for the JVM backend but ${reason}; ${JAVA_ADVICE}`);
+  }
+  const major = parseJavaMajorVersion(output);
+  if (major === undefined || major < MIN_JAVA_VERSION) {
+    const found = major === undefined ? `unrecognised \`java -version\` output: ${tailText(output, 3)}` : `found Java ${major}`;
+    throw new Error(`Java ${MIN_JAVA_VERSION}+ is required for the JVM backend (${found}); ${JAVA_ADVICE}`);
+  }
+}
+
+function readCachedArtifacts(dir: string): JvmArtifacts | undefined {
+  let cached: JvmArtifacts;
+  try {
+    cached = JSON.parse(fs.readFileSync(path.join(dir, READY_FILE), 'utf8')) as JvmArtifacts;
+  } catch {
+    return undefined;
+  }
+  // Someone may have pruned ~/.cache/pulse/m2; a missing jar means resolving again, not a
+  // ClassNotFoundException later.
+  const entries = [...cached.kafkaClasspath.split(path.delimiter), ...cached.dynamoDbClasspath.split(path.delimiter)];
+  const complete = entries.every((entry) => fs.existsSync(entry)) && fs.existsSync(cached.sqliteNativeDir);
+  return complete ? cached : undefined;
+}
+
+interface MavenRun {
+  pom: string;
+  repo: string;
+  profile: string;
+  outDir: string;
+  goals: string[];
+  log: fs.WriteStream;
+  logFile: string;
+  onProgress?: (message: string) => void;
+}
+
+/** The exact Maven command line for one profile; exported for tests and for the docs. */
+export function mavenArgs(run: Pick<MavenRun, 'pom' | 'repo' | 'profile' | 'outDir' | 'goals'>): string[] {
+  return [
+    '-B',
+    '-Dstyle.color=never',
+    '-f',
+    run.pom,
+    `-Dmaven.repo.local=${run.repo}`,
+    '-P',
+    run.profile,
+    `-Dpulse.outDir=${run.outDir}`,
+    ...run.goals,
+  ];
+}
+
+function runMaven(run: MavenRun): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('mvn', mavenArgs(run), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let files = 0;
+    let bytes = 0;
+    let lastReport = Date.now();
+    let recent = '';
+    let partialLine = '';
+    const onData = (chunk: Buffer): void => {
+      const text = chunk.toString('utf8').replace(ANSI_ESCAPE, '');
+      run.log.write(text);
+      recent = tailText(recent + text, 40);
+      const lines = (partialLine + text).split('\n');
+      partialLine = lines.pop() ?? '';
+      for (const line of lines) {
+        const size = parseMavenDownloadBytes(line);
+        if (size === undefined) continue;
+        files += 1;
+        bytes += size;
+      }
+      if (files > 0 && Date.now() - lastReport >= 2_000) {
+        lastReport = Date.now();
+        run.onProgress?.(`Maven (${run.profile}): downloaded ${files} files, ${(bytes / 1e6).toFixed(1)} MB so far`);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(
+              'Maven (`mvn`) is required to download the JVM backend on first use but was not found on PATH; ' +
+                'install Maven 3.6+ (e.g. apt-get install maven) or use --backend external',
+            )
+          : error,
+      );
+    });
+    child.once('close', (code) => {
+      if (code === 0) {
+        if (files > 0) run.onProgress?.(`Maven (${run.profile}): downloaded ${files} files, ${(bytes / 1e6).toFixed(1)} MB`);
+        resolve();
+        return;
+      }
+      reject(
+        new Error(
+          `Maven failed (exit code ${code}) resolving the ${run.profile} artifacts of ${run.pom}; ` +
+            `check access to Maven Central and ${run.repo}. Full output: ${run.logFile}. Last lines:\n${recent}`,
+        ),
+      );
+    });
+  });
+}
+
+async function compileLauncher(stagingDir: string, mavenClasspath: string): Promise<void> {
+  const sourceDir = path.join(stagingDir, 'launcher-src');
+  const sourceFile = path.join(sourceDir, `${DYNAMODB_LOCAL_LAUNCHER_CLASS}.java`);
+  fs.mkdirSync(sourceDir, { recursive: true });
+  fs.writeFileSync(sourceFile, DYNAMODB_LOCAL_LAUNCHER_SOURCE);
+  const ecj = path.join(stagingDir, 'tools', 'ecj.jar');
+  const args = ['-jar', ecj, '-17', '-nowarn', '-encoding', 'UTF-8', '-cp', mavenClasspath];
+  try {
+    await execFileAsync('java', [...args, '-d', path.join(stagingDir, 'launcher'), sourceFile]);
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(
+      `compiling the DynamoDB Local launcher failed (did the DynamoDB Local version in ${POM_FILE} change its ` +
+        `classes?):\n${tailText(`${stdout}${stderr}`, 20)}`,
+    );
+  }
+}
+
+function readClasspathFile(file: string): string[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split(path.delimiter)
+    .filter((entry) => entry !== '');
+}
+
+async function resolveWithMaven(cacheDir: string, finalDir: string, onProgress?: (m: string) => void): Promise<JvmArtifacts> {
+  const repo = path.join(cacheDir, 'm2');
+  const stagingDir = `${finalDir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const logFile = path.join(cacheDir, 'maven.log');
+  fs.mkdirSync(stagingDir, { recursive: true });
+  const log = fs.createWriteStream(logFile);
+  try {
+    const common = { pom: POM_FILE, repo, log, logFile, onProgress };
+    onProgress?.(`resolving the Kafka broker with Maven into ${repo} (the first run downloads ~120 MB; log: ${logFile})`);
+    await runMaven({ ...common, profile: 'kafka', outDir: path.join(stagingDir, 'kafka'), goals: ['dependency:build-classpath@classpath'] });
+    onProgress?.('resolving DynamoDB Local with Maven');
+    const dynamoDir = path.join(stagingDir, 'dynamodb');
+    await runMaven({
+      ...common,
+      profile: 'dynamodb',
+      outDir: dynamoDir,
+      goals: ['dependency:build-classpath@classpath', 'dependency:copy-dependencies@native', 'dependency:copy@compiler'],
+    });
+    const dynamoClasspath = readClasspathFile(path.join(dynamoDir, 'classpath.txt'));
+    onProgress?.('compiling the DynamoDB Local launcher');
+    await compileLauncher(dynamoDir, dynamoClasspath.join(path.delimiter));
+  } catch (error) {
+    fs.rmSync(stagingDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await new Promise((resolve) => log.end(resolve));
+  }
+
+  // A concurrent resolver (another twin, a test run) may have finished first, and its JVMs may be
+  // using that copy: keep it. Otherwise move the finished set into place in one step, so that a
+  // crash never leaves a half-resolved directory that looks complete.
+  const finishedMeanwhile = readCachedArtifacts(finalDir);
+  if (finishedMeanwhile) {
+    fs.rmSync(stagingDir, { recursive: true, force: true });
+    return finishedMeanwhile;
+  }
+  fs.rmSync(finalDir, { recursive: true, force: true });
+  fs.renameSync(stagingDir, finalDir);
+  const dynamoDir = path.join(finalDir, 'dynamodb');
+  const artifacts: JvmArtifacts = {
+    kafkaClasspath: readClasspathFile(path.join(finalDir, 'kafka', 'classpath.txt')).join(path.delimiter),
+    dynamoDbClasspath: [path.join(dynamoDir, 'launcher'), ...readClasspathFile(path.join(dynamoDir, 'classpath.txt'))].join(
+      path.delimiter,
+    ),
+    sqliteNativeDir: path.join(dynamoDir, 'native'),
+  };
+  const readyTemp = path.join(finalDir, `${READY_FILE}.${process.pid}`);
+  fs.writeFileSync(readyTemp, JSON.stringify(artifacts, null, 2));
+  fs.renameSync(readyTemp, path.join(finalDir, READY_FILE));
+  return artifacts;
+}
+
+/**
+ * Returns the classpaths of the Kafka broker and DynamoDB Local, running Maven only when the
+ * cache holds no complete set for the current pom.
+ *
+ * Why: the twin runs real JVM services without Docker or manual downloads; Maven Central is
+ * the one source both the laptop and CI can reach, and the cache makes later starts instant.
+ */
+export async function resolveJvmArtifacts(opts: ResolveJvmArtifactsOptions = {}): Promise<JvmArtifacts> {
+  const cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir());
+  await assertJavaVersion();
+  const finalDir = path.join(cacheDir, 'jvm', artifactsCacheKey(fs.readFileSync(POM_FILE, 'utf8')));
+  const cached = readCachedArtifacts(finalDir);
+  if (cached) return cached;
+  fs.mkdirSync(cacheDir, { recursive: true });
+  return resolveWithMaven(cacheDir, finalDir, opts.onProgress);
+}
