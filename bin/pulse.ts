@@ -1,0 +1,105 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The `pulse` command line. `pulse local` runs the whole pipeline on this machine.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PIPELINE } from '../lambdas/config/pipeline';
+import { startLocalPipeline, type Backend } from '../twin/local';
+import { formatStatus } from '../twin/status';
+
+function positiveNumber(name: string) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${text}"`);
+    return value;
+  };
+}
+
+function port(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new InvalidArgumentError(`must be a port from 1 to 65535, got "${text}"`);
+  return value;
+}
+
+const program = new Command()
+  .name('pulse')
+  .description('Pulse: real-time event analytics on Kafka, Lambda and DynamoDB')
+  .showHelpAfterError();
+
+program
+  .command('local')
+  .description('run the whole pipeline on this machine: broker, DynamoDB, consumers, producer, HTTP API')
+  .addOption(
+    new Option('--backend <backend>', 'jvm: start Apache Kafka and DynamoDB Local on the JVM; external: use KAFKA_BROKERS and DYNAMODB_ENDPOINT as they are; auto: jvm')
+      .choices(['auto', 'jvm', 'external'])
+      .default('auto'),
+  )
+  .option('--port <port>', 'port of the HTTP API and dashboard on localhost', port, 3000)
+  .option('--no-producer', 'do not run the scheduled producer (send your own events to the broker)')
+  .option('--rate <events/s>', 'producer rate, events per second per stream', positiveNumber('--rate'), PIPELINE.producer.eventsPerSecondPerStream)
+  .option('--data-dir <dir>', 'keep the JVM backend\'s broker and tables in this folder across runs (default: start empty)')
+  .addHelpText(
+    'after',
+    `
+Environment:
+  KAFKA_BROKERS       broker list (default localhost:9092; jvm starts the broker on its port)
+  DYNAMODB_ENDPOINT   DynamoDB endpoint (default http://localhost:8000; jvm starts DynamoDB Local on its port)
+  EVENTS_TABLE        events table name (default pulse-events)
+  AGGREGATES_TABLE    aggregates table name (default pulse-aggregates)
+  PULSE_CACHE_DIR     where the JVM backend caches its Maven artifacts (default ~/.cache/pulse)
+
+Prints "ready: <url>" once the API answers and every consumer has joined its group; Ctrl-C drains and stops.`,
+  )
+  .action(async (options: { backend: Backend; port: number; producer: boolean; rate: number; dataDir?: string }) => {
+    const started = Date.now();
+    const log = (message: string) => process.stderr.write(`${message}\n`);
+    const pipeline = await startLocalPipeline({
+      ...options,
+      kafkaBrokers: process.env.KAFKA_BROKERS ?? 'localhost:9092',
+      dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT ?? 'http://localhost:8000',
+      eventsTable: process.env.EVENTS_TABLE ?? `${PIPELINE.projectName}-events`,
+      aggregatesTable: process.env.AGGREGATES_TABLE ?? `${PIPELINE.projectName}-aggregates`,
+      onProgress: log,
+    });
+    console.log(`ready: ${pipeline.url} (in ${((Date.now() - started) / 1000).toFixed(1)} s; Kafka ${pipeline.kafkaBrokers}, DynamoDB ${pipeline.dynamoDbEndpoint})`);
+
+    const interactive = process.stdout.isTTY === true;
+    let lastPrinted = 0;
+    const statusTimer = setInterval(() => {
+      const line = formatStatus(pipeline.status.snapshot());
+      if (interactive) {
+        process.stdout.write(`\r\x1b[2K${line}`);
+      } else if (Date.now() - lastPrinted >= 10_000) {
+        lastPrinted = Date.now();
+        console.log(line);
+      }
+    }, 1000);
+
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) {
+        log(`\n${signal} again: exiting without draining`);
+        process.exit(130);
+      }
+      stopping = true;
+      clearInterval(statusTimer);
+      log(`\n${signal}: draining consumers and stopping (Ctrl-C again to force)`);
+      pipeline.stop().then(
+        () => {
+          log('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          log(`stop failed: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`pulse: ${(error as Error).message}\n`);
+  process.exit(1);
+});

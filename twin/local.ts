@@ -1,0 +1,203 @@
+/**
+ * The local twin: starts (or connects to) a Kafka broker and DynamoDB, creates the topics and
+ * tables from the pipeline's own definitions, runs the same handler modules as AWS behind an
+ * emulated MSK event source mapping and HTTP API, and runs the producer on its schedule.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Kafka, logLevel } from 'kafkajs';
+import { PIPELINE, consumerGroupId, type ConsumerName } from '../lambdas/config/pipeline';
+import { TABLE_DEFINITIONS } from '../lambdas/config/tables';
+import { STREAMS } from '../lambdas/domain/streams/registry';
+import { aggregationFromEnvironment } from '../lambdas/handlers/aggregation';
+import { enrichmentFromEnvironment } from '../lambdas/handlers/enrichment';
+import type { HandlerInstance } from '../lambdas/handlers/handlerInstance';
+import { producerFromEnvironment } from '../lambdas/handlers/producer';
+import { queryFromEnvironment } from '../lambdas/handlers/query';
+import { startEventSourceMapping, type EventSourceMappingHandle } from './eventSourceMapping';
+import { startHttpApi } from './httpApi';
+import { createTable, createTopics, topicsOf } from './provision';
+import { startDynamoDbLocal, startKafkaBroker } from './jvm';
+import { StatusMonitor } from './status';
+
+/** Where the broker and DynamoDB come from. */
+export type Backend = 'auto' | 'jvm' | 'external';
+
+/** Options of `pulse local`. */
+export interface LocalPipelineOptions {
+  readonly backend: Backend;
+  /** Port of the HTTP API and dashboard. */
+  readonly port: number;
+  /** Whether the scheduled producer runs. */
+  readonly producer: boolean;
+  /** Producer rate, events per second per stream. */
+  readonly rate: number;
+  /** Keeps the JVM backend's state here across runs. */
+  readonly dataDir?: string;
+  /** `KAFKA_BROKERS`: where the broker is (jvm: the port to start it on). */
+  readonly kafkaBrokers: string;
+  /** `DYNAMODB_ENDPOINT`: where DynamoDB is (jvm: the port to start it on). */
+  readonly dynamoDbEndpoint: string;
+  /** Physical table names. */
+  readonly eventsTable: string;
+  readonly aggregatesTable: string;
+  /** One line per start-up step. */
+  readonly onProgress: (message: string) => void;
+}
+
+/** A running local pipeline. */
+export interface LocalPipeline {
+  readonly url: string;
+  readonly kafkaBrokers: string;
+  readonly dynamoDbEndpoint: string;
+  readonly backend: Exclude<Backend, 'auto'>;
+  readonly status: StatusMonitor;
+  /** Drains the consumers, stops the producer and the API, then the services it started. */
+  stop(): Promise<void>;
+}
+
+/** The port of a `host:port` or URL, for starting a JVM service where the settings point. */
+export function portOf(address: string, what: string): number {
+  const match = /:(\d+)\/?$/.exec(address.split(',')[0]?.trim() ?? '');
+  if (!match) throw new Error(`${what} "${address}" has no port; use host:port (e.g. localhost:9092)`);
+  return Number(match[1]);
+}
+
+/** Starts the whole pipeline; on any failure it stops what it had started and rethrows. */
+export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const stack: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    while (stack.length > 0) {
+      const stop = stack.pop() as () => Promise<void>;
+      await stop().catch((error: unknown) => options.onProgress(`while stopping: ${(error as Error).message}`));
+    }
+  };
+  try {
+    const backend = options.backend === 'auto' ? 'jvm' : options.backend;
+    let kafkaBrokers = options.kafkaBrokers;
+    let dynamoDbEndpoint = options.dynamoDbEndpoint;
+    if (backend === 'jvm') {
+      options.onProgress(`backend: jvm (Apache Kafka and DynamoDB Local on the JVM${options.dataDir ? `, state in ${options.dataDir}` : ', starting empty'})`);
+      const [broker, dynamo] = await Promise.all([
+        startKafkaBroker({ port: portOf(kafkaBrokers, 'KAFKA_BROKERS'), dataDir: options.dataDir && `${options.dataDir}/kafka`, onProgress: options.onProgress }),
+        startDynamoDbLocal({ port: portOf(dynamoDbEndpoint, 'DYNAMODB_ENDPOINT'), dataDir: options.dataDir && `${options.dataDir}/dynamodb`, onProgress: options.onProgress }),
+      ]);
+      stack.push(() => broker.stop(), () => dynamo.stop());
+      kafkaBrokers = broker.brokers;
+      dynamoDbEndpoint = dynamo.endpoint;
+    } else {
+      options.onProgress(`backend: external (Kafka at ${kafkaBrokers}, DynamoDB at ${dynamoDbEndpoint})`);
+    }
+
+    const kafka = new Kafka({ clientId: `${PIPELINE.projectName}-twin`, brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const created = await createTopics(kafka, topicsOf(STREAMS));
+    options.onProgress(`topics: ${topicsOf(STREAMS).join(', ')}${created.length > 0 ? ` (created ${created.length})` : ''}`);
+    const dynamo = new DynamoDBClient({ endpoint: dynamoDbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    stack.push(async () => dynamo.destroy());
+    const tableNames = { events: options.eventsTable, aggregates: options.aggregatesTable } as Record<string, string>;
+    for (const definition of TABLE_DEFINITIONS) {
+      await createTable(dynamo, definition, tableNames[definition.logicalName] as string);
+    }
+    options.onProgress(`tables: ${Object.values(tableNames).join(', ')}`);
+
+    const environment: NodeJS.ProcessEnv = {
+      ...process.env,
+      KAFKA_BROKERS: kafkaBrokers,
+      DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+      EVENTS_TABLE: options.eventsTable,
+      AGGREGATES_TABLE: options.aggregatesTable,
+      PULSE_EVENTS_PER_SECOND: String(options.rate),
+      // The handlers' JSON logs would drown the status line; warnings and errors still show.
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    };
+    const consumers: Record<ConsumerName, HandlerInstance<unknown>> = {
+      enrichment: enrichmentFromEnvironment(environment),
+      aggregation: aggregationFromEnvironment(environment),
+    };
+    stack.push(() => consumers.enrichment.close(), () => consumers.aggregation.close());
+
+    const query = queryFromEnvironment(environment);
+    const api = await startHttpApi({ port: options.port, handler: (event) => query.invoke(event) });
+    stack.push(() => api.stop());
+
+    const mappings: EventSourceMappingHandle[] = [];
+    for (const consumer of Object.keys(consumers) as ConsumerName[]) {
+      const settings = PIPELINE.consumers[consumer];
+      for (const stream of STREAMS) {
+        const mapping = await startEventSourceMapping({
+          brokers: kafkaBrokers,
+          topics: [stream.name],
+          groupId: consumerGroupId(consumer, stream.name),
+          batchSize: settings.batchSize,
+          maxBatchingWindowMs: settings.maxBatchingWindowMs,
+          startingPosition: settings.startingPosition,
+          functionName: `${PIPELINE.projectName}-${consumer}`,
+          handler: (event) => consumers[consumer].invoke(event),
+        });
+        mappings.push(mapping);
+        stack.push(() => mapping.stop());
+      }
+    }
+    await Promise.all(mappings.map((mapping) => mapping.joined));
+    options.onProgress(`consumers: ${mappings.length} event source mappings joined their groups`);
+
+    const status = new StatusMonitor(kafka, STREAMS, mappings);
+    await status.start();
+    stack.push(() => status.stop());
+
+    if (options.producer) {
+      const producer = producerFromEnvironment(environment);
+      stack.push(() => producer.close());
+      const timer = startProducerSchedule(producer, options.rate, options.onProgress);
+      stack.push(async () => timer.stop());
+      options.onProgress(`producer: ${options.rate} events/s per stream, every ${PIPELINE.producer.localTickMs} ms`);
+    }
+
+    return {
+      url: api.url,
+      kafkaBrokers,
+      dynamoDbEndpoint,
+      backend,
+      status,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * Invokes the producer every local tick with the events due since start, so fractional rates
+ * (0.5 events/s) come out right over time. Ticks never overlap: a slow broker delays the next.
+ */
+function startProducerSchedule(
+  producer: HandlerInstance<unknown, { eventsPerStream: number; spreadMs: number }>,
+  rate: number,
+  onProgress: (message: string) => void,
+): { stop(): Promise<void> } {
+  const startedAt = Date.now();
+  let produced = 0;
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    const due = Math.floor(((Date.now() - startedAt) / 1000) * rate) - produced;
+    if (due <= 0) return;
+    try {
+      await producer.invoke({ eventsPerStream: due, spreadMs: PIPELINE.producer.localTickMs });
+      produced += due;
+    } catch (error) {
+      onProgress(`producer: invocation failed, retrying next tick: ${(error as Error).message}`);
+    }
+  };
+  const timer = setInterval(() => {
+    if (stopped) return;
+    running = running.then(tick);
+  }, PIPELINE.producer.localTickMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
