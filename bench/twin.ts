@@ -15,6 +15,7 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { AggregatesRepository } from '../lambdas/adapters/dynamodb/aggregatesRepository';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client';
 import { PIPELINE, consumerGroupId } from '../lambdas/config/pipeline';
+import { DEFAULT_VALIDATION_LIMITS } from '../lambdas/config/settings';
 import { AGGREGATES_TABLE } from '../lambdas/config/tables';
 import type { AggregateDelta } from '../lambdas/domain/aggregation';
 import { seededRandom } from '../lambdas/domain/random';
@@ -212,7 +213,7 @@ async function main(options: BenchOptions): Promise<void> {
     let invocations = 0;
     let crashes = 0;
     const aggregate = createAggregationHandler({
-      limits: { retentionMs: PIPELINE.validation.retentionDays * 86_400_000, maxClockSkewMs: PIPELINE.validation.maxClockSkewMs, maxEventBytes: PIPELINE.validation.maxEventBytes },
+      limits: DEFAULT_VALIDATION_LIMITS,
       aggregates: {
         applyDeltas: async (deltas: readonly AggregateDelta[]) => {
           invocations += 1;

@@ -57,3 +57,6 @@ export function validationLimitsOf(settings: Settings): ValidationLimits {
     maxEventBytes: PIPELINE.validation.maxEventBytes,
   };
 }
+
+/** The validation bounds when no variable overrides them (the pipeline's defaults). */
+export const DEFAULT_VALIDATION_LIMITS: ValidationLimits = validationLimitsOf(loadSettings({}));

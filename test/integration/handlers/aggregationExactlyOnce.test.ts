@@ -10,12 +10,12 @@ import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client'
 import { AGGREGATES_TABLE } from '../../../lambdas/config/tables';
 import type { AggregateDelta } from '../../../lambdas/domain/aggregation';
 import { createAggregationHandler } from '../../../lambdas/handlers/aggregation';
-import { PIPELINE } from '../../../lambdas/config/pipeline';
+import { DEFAULT_VALIDATION_LIMITS } from '../../../lambdas/config/settings';
 import { createTable } from '../../../twin/provision';
 import { buildMskEvent, type MskRecordInput } from '../../helpers/mskEvents';
 
 const endpoint = process.env.DYNAMODB_ENDPOINT as string;
-const limits = { retentionMs: PIPELINE.validation.retentionDays * 86_400_000, maxClockSkewMs: 300_000, maxEventBytes: PIPELINE.validation.maxEventBytes };
+const limits = DEFAULT_VALIDATION_LIMITS;
 const base = Date.parse('2026-11-25T10:00:00Z');
 
 /** Purchases over three partitions and two minutes, plus one invalid record per 10. */

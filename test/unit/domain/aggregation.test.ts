@@ -1,4 +1,4 @@
-import { PIPELINE } from '../../../lambdas/config/pipeline';
+import { DEFAULT_VALIDATION_LIMITS } from '../../../lambdas/config/settings';
 import {
   aggregateKeyId,
   applyDelta,
@@ -9,21 +9,15 @@ import {
   type FoldRecord,
 } from '../../../lambdas/domain/aggregation';
 import { pick, randomInt, seededRandom, type RandomSource } from '../../../lambdas/domain/random';
-import { ordersStream } from '../../../lambdas/domain/streams/orders';
-import { STREAMS } from '../../../lambdas/domain/streams/registry';
-import { ticketsStream } from '../../../lambdas/domain/streams/tickets';
+import { STREAMS, streamOfTopic } from '../../../lambdas/domain/streams/registry';
 import type { AnyStreamDefinition, EventObject } from '../../../lambdas/domain/streams/types';
-import { validateRecord, type ValidationLimits } from '../../../lambdas/domain/validation';
+import { validateRecord } from '../../../lambdas/domain/validation';
 import { aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
 
-const orders = ordersStream as unknown as AnyStreamDefinition;
-const tickets = ticketsStream as unknown as AnyStreamDefinition;
+const orders = streamOfTopic('orders');
+const tickets = streamOfTopic('tickets');
 
-const LIMITS: ValidationLimits = {
-  retentionMs: PIPELINE.validation.retentionDays * 86_400_000,
-  maxClockSkewMs: PIPELINE.validation.maxClockSkewMs,
-  maxEventBytes: PIPELINE.validation.maxEventBytes,
-};
+const LIMITS = DEFAULT_VALIDATION_LIMITS;
 
 const MINUTE_7 = Date.parse('2026-11-25T04:07:00Z');
 const MINUTE_8 = Date.parse('2026-11-25T04:08:00Z');

@@ -1,24 +1,18 @@
-import { PIPELINE } from '../../../lambdas/config/pipeline';
-import { orderEventSchema, ordersStream } from '../../../lambdas/domain/streams/orders';
-import { ticketsStream } from '../../../lambdas/domain/streams/tickets';
-import type { AnyStreamDefinition } from '../../../lambdas/domain/streams/types';
+import { DEFAULT_VALIDATION_LIMITS } from '../../../lambdas/config/settings';
+import { orderEventSchema } from '../../../lambdas/domain/streams/orders';
+import { streamOfTopic } from '../../../lambdas/domain/streams/registry';
 import {
   describeSchemaIssues,
   validateRecord,
   type InvalidRecord,
-  type ValidationLimits,
   type ValidationResult,
 } from '../../../lambdas/domain/validation';
 import { EVENT_TIME_MS, aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
 
-const orders = ordersStream as unknown as AnyStreamDefinition;
-const tickets = ticketsStream as unknown as AnyStreamDefinition;
+const orders = streamOfTopic('orders');
+const tickets = streamOfTopic('tickets');
 
-const LIMITS: ValidationLimits = {
-  retentionMs: PIPELINE.validation.retentionDays * 86_400_000,
-  maxClockSkewMs: PIPELINE.validation.maxClockSkewMs,
-  maxEventBytes: PIPELINE.validation.maxEventBytes,
-};
+const LIMITS = DEFAULT_VALIDATION_LIMITS;
 
 /** A record timestamp a little after the factories' event time, as a broker would stamp it. */
 const RECORD_TS = EVENT_TIME_MS + 1_500;

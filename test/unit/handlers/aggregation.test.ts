@@ -1,17 +1,12 @@
+import { DEFAULT_VALIDATION_LIMITS } from '../../../lambdas/config/settings';
 import type { AggregatesRepository, ApplyOutcome } from '../../../lambdas/adapters/dynamodb/aggregatesRepository';
 import { NotAnMskEventError } from '../../../lambdas/adapters/kafka/mskEvent';
-import { PIPELINE } from '../../../lambdas/config/pipeline';
 import { encodeGroup, type AggregateDelta } from '../../../lambdas/domain/aggregation';
-import type { ValidationLimits } from '../../../lambdas/domain/validation';
 import { createAggregationHandler } from '../../../lambdas/handlers/aggregation';
 import { EVENT_TIME_MS, aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
 import { buildMskEvent } from '../../helpers/mskEvents';
 
-const LIMITS: ValidationLimits = {
-  retentionMs: PIPELINE.validation.retentionDays * 86_400_000,
-  maxClockSkewMs: PIPELINE.validation.maxClockSkewMs,
-  maxEventBytes: PIPELINE.validation.maxEventBytes,
-};
+const LIMITS = DEFAULT_VALIDATION_LIMITS;
 const RECORD_TS = EVENT_TIME_MS + 1_200;
 const OUTCOME: ApplyOutcome = { written: 4, unchanged: 1, conflicts: 2 };
 

@@ -1,17 +1,12 @@
+import { DEFAULT_VALIDATION_LIMITS } from '../../../lambdas/config/settings';
 import type { EventToStore } from '../../../lambdas/adapters/dynamodb/eventsRepository';
 import { NotAnMskEventError } from '../../../lambdas/adapters/kafka/mskEvent';
 import type { KafkaPublisher, OutgoingMessage } from '../../../lambdas/adapters/kafka/publisher';
-import { PIPELINE } from '../../../lambdas/config/pipeline';
-import type { ValidationLimits } from '../../../lambdas/domain/validation';
 import { DEAD_LETTER_HEADERS, createEnrichmentHandler, deadLetterOf } from '../../../lambdas/handlers/enrichment';
 import { EVENT_TIME_MS, aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
 import { buildMskEvent, type RecordSpec } from '../../helpers/mskEvents';
 
-const LIMITS: ValidationLimits = {
-  retentionMs: PIPELINE.validation.retentionDays * 86_400_000,
-  maxClockSkewMs: PIPELINE.validation.maxClockSkewMs,
-  maxEventBytes: PIPELINE.validation.maxEventBytes,
-};
+const LIMITS = DEFAULT_VALIDATION_LIMITS;
 const RECORD_TS = EVENT_TIME_MS + 1_200;
 
 function setUp() {
