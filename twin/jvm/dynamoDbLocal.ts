@@ -3,17 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DYNAMODB_LOCAL_LAUNCHER_CLASS, resolveJvmArtifacts } from './artifacts';
-import { assertPortFree, startJvmService } from './jvmProcess';
+import { assertPortFree, startJvmService, type JvmServiceOptions } from './jvmProcess';
 
-export interface DynamoDbLocalOptions {
-  /** Port on 127.0.0.1. Default 8000. */
-  port?: number;
-  /** Keeps the tables in this directory across runs (`-dbPath`); without it the data lives in memory. */
-  dataDir?: string;
-  /** Where the jars are cached; see `resolveJvmArtifacts`. */
-  cacheDir?: string;
-  onProgress?: (message: string) => void;
-}
+/** Options of DynamoDB Local; `port` defaults to 8000, `dataDir` keeps the tables (`-dbPath`) instead of memory. */
+export type DynamoDbLocalOptions = JvmServiceOptions;
 
 /** A running DynamoDB Local. */
 export interface DynamoDbLocalHandle {

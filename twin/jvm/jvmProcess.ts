@@ -2,6 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 
+/** What a caller chooses when starting one of the JVM services. */
+export interface JvmServiceOptions {
+  /** Port on 127.0.0.1; each service has its usual default. */
+  port?: number;
+  /** Keeps the service's state here across runs; without it the state is temporary and deleted on stop. */
+  dataDir?: string;
+  /** Where the jars are cached; see `resolveJvmArtifacts`. */
+  cacheDir?: string;
+  onProgress?: (message: string) => void;
+}
+
 /** What a JVM service needs to be started, watched until ready and stopped. */
 export interface JvmServiceSpec {
   /** Human name used in messages, e.g. "Kafka broker". */

@@ -6,19 +6,12 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { resolveJvmArtifacts } from './artifacts';
-import { assertPortFree, findFreePort, startJvmService, tailText } from './jvmProcess';
+import { assertPortFree, findFreePort, startJvmService, tailText, type JvmServiceOptions } from './jvmProcess';
 
 const execFileAsync = promisify(execFile);
 
-export interface KafkaBrokerOptions {
-  /** Port of the client (PLAINTEXT) listener on 127.0.0.1. Default 9092. */
-  port?: number;
-  /** Keeps the broker's state here across runs; without it a temporary directory is used and deleted on stop. */
-  dataDir?: string;
-  /** Where the jars are cached; see `resolveJvmArtifacts`. */
-  cacheDir?: string;
-  onProgress?: (message: string) => void;
-}
+/** Options of the broker; `port` is the client (PLAINTEXT) listener, default 9092. */
+export type KafkaBrokerOptions = JvmServiceOptions;
 
 /** A running single-node Kafka broker. */
 export interface KafkaBrokerHandle {
