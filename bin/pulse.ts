@@ -4,6 +4,8 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PIPELINE } from '../lambdas/config/pipeline';
+import { AGGREGATES_TABLE, EVENTS_TABLE } from '../lambdas/config/tables';
+import { defaultTableName } from '../twin/dockerCompose';
 import { startLocalPipeline, type Backend } from '../twin/local';
 import { formatStatus } from '../twin/status';
 
@@ -30,11 +32,17 @@ program
   .command('local')
   .description('run the whole pipeline on this machine: broker, DynamoDB, consumers, producer, HTTP API')
   .addOption(
-    new Option('--backend <backend>', 'jvm: start Apache Kafka and DynamoDB Local on the JVM; external: use KAFKA_BROKERS and DYNAMODB_ENDPOINT as they are; auto: jvm')
-      .choices(['auto', 'jvm', 'external'])
+    new Option(
+      '--backend <backend>',
+      'docker: Redpanda, Redpanda Console and LocalStack or DynamoDB Local from docker-compose.local.yml; ' +
+        'jvm: start Apache Kafka and DynamoDB Local on the JVM; external: use KAFKA_BROKERS and DYNAMODB_ENDPOINT as they are; ' +
+        'auto: docker when a Docker engine answers, jvm otherwise',
+    )
+      .choices(['auto', 'docker', 'jvm', 'external'])
       .default('auto'),
   )
-  .option('--port <port>', 'port of the HTTP API and dashboard on localhost', port, 3000)
+  .option('--port <port>', 'port of the HTTP API and dashboard', port, 3000)
+  .option('--host <address>', 'interface the HTTP API listens on; 0.0.0.0 to be reachable from outside (e.g. published from a container)', '127.0.0.1')
   .option('--no-producer', 'do not run the scheduled producer (send your own events to the broker)')
   .option('--rate <events/s>', 'producer rate, events per second per stream', positiveNumber('--rate'), PIPELINE.producer.eventsPerSecondPerStream)
   .option('--data-dir <dir>', 'keep the JVM backend\'s broker and tables in this folder across runs (default: start empty)')
@@ -42,26 +50,29 @@ program
     'after',
     `
 Environment:
-  KAFKA_BROKERS       broker list (default localhost:9092; jvm starts the broker on its port)
-  DYNAMODB_ENDPOINT   DynamoDB endpoint (default http://localhost:8000; jvm starts DynamoDB Local on its port)
-  EVENTS_TABLE        events table name (default pulse-events)
-  AGGREGATES_TABLE    aggregates table name (default pulse-aggregates)
-  PULSE_CACHE_DIR     where the JVM backend caches its Maven artifacts (default ~/.cache/pulse)
+  KAFKA_BROKERS          broker list (default localhost:9092; jvm starts the broker on its port; docker uses localhost:9092)
+  DYNAMODB_ENDPOINT      DynamoDB endpoint (default http://localhost:8000; jvm starts DynamoDB Local on its port;
+                         docker uses LocalStack at http://localhost:4566 or DynamoDB Local at http://localhost:8000)
+  EVENTS_TABLE           events table name (default ${defaultTableName(EVENTS_TABLE)})
+  AGGREGATES_TABLE       aggregates table name (default ${defaultTableName(AGGREGATES_TABLE)})
+  LOCALSTACK_AUTH_TOKEN  docker: run LocalStack (read from the environment or .env); without it, DynamoDB Local
+  PULSE_CACHE_DIR        where the JVM backend caches its Maven artifacts (default ~/.cache/pulse)
 
 Prints "ready: <url>" once the API answers and every consumer has joined its group; Ctrl-C drains and stops.`,
   )
-  .action(async (options: { backend: Backend; port: number; producer: boolean; rate: number; dataDir?: string }) => {
+  .action(async (options: { backend: Backend; port: number; host: string; producer: boolean; rate: number; dataDir?: string }) => {
     const started = Date.now();
     const log = (message: string) => process.stderr.write(`${message}\n`);
     const pipeline = await startLocalPipeline({
       ...options,
       kafkaBrokers: process.env.KAFKA_BROKERS ?? 'localhost:9092',
       dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT ?? 'http://localhost:8000',
-      eventsTable: process.env.EVENTS_TABLE ?? `${PIPELINE.projectName}-events`,
-      aggregatesTable: process.env.AGGREGATES_TABLE ?? `${PIPELINE.projectName}-aggregates`,
+      eventsTable: process.env.EVENTS_TABLE ?? defaultTableName(EVENTS_TABLE),
+      aggregatesTable: process.env.AGGREGATES_TABLE ?? defaultTableName(AGGREGATES_TABLE),
       onProgress: log,
     });
     console.log(`ready: ${pipeline.url} (in ${((Date.now() - started) / 1000).toFixed(1)} s; Kafka ${pipeline.kafkaBrokers}, DynamoDB ${pipeline.dynamoDbEndpoint})`);
+    console.log(`dashboard: ${pipeline.url}/ · API: ${pipeline.url}/v1/streams · OpenAPI: ${pipeline.url}/openapi.json`);
 
     const interactive = process.stdout.isTTY === true;
     let lastPrinted = 0;
