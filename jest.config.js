@@ -1,6 +1,7 @@
 /**
- * Two projects: `unit` runs pure and mocked tests with no network; `integration` starts the
- * local twin's real Kafka broker and DynamoDB Local, so it runs serially with long timeouts.
+ * Three projects: `unit` runs pure and mocked tests with no network; `infra` synthesizes the CDK
+ * app; `integration` starts the local twin's real Kafka broker and DynamoDB Local, so it runs
+ * serially with long timeouts.
  */
 const transform = { '^.+\\.ts$': 'ts-jest' };
 
@@ -12,6 +13,13 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      // The CDK app: synthesizes stacks (bundling the functions with esbuild) and runs cdk-nag and cfn-lint.
+      displayName: 'infra',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
     },
     {
       displayName: 'integration',

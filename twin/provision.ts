@@ -11,32 +11,15 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { Kafka } from 'kafkajs';
-import { PIPELINE, deadLetterTopic } from '../lambdas/config/pipeline';
+import { ensureTopicsOn } from '../lambdas/adapters/kafka/admin';
+import { PIPELINE } from '../lambdas/config/pipeline';
 import type { TableDefinition } from '../lambdas/config/tables';
-import type { AnyStreamDefinition } from '../lambdas/domain/streams/types';
 
-/** Every topic the streams need: each stream's topic and its dead-letter topic. */
-export function topicsOf(streams: readonly AnyStreamDefinition[]): string[] {
-  return streams.flatMap((stream) => [stream.name, deadLetterTopic(stream.name)]);
-}
+export { topicsOf } from '../lambdas/domain/streams/registry';
 
-/** Creates the topics that do not exist yet; returns those it created. */
-export async function createTopics(kafka: Kafka, topics: readonly string[]): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((topic) => !existing.has(topic));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: PIPELINE.topics.partitions, replicationFactor: 1 })),
-      });
-    }
-    return missing;
-  } finally {
-    await admin.disconnect();
-  }
+/** Creates the topics that do not exist yet on the local broker (one replica); returns those it created. */
+export function createTopics(kafka: Kafka, topics: readonly string[]): Promise<string[]> {
+  return ensureTopicsOn(kafka, topics, { partitions: PIPELINE.topics.partitions, replicationFactor: 1 });
 }
 
 /** The CreateTable request for a definition: on-demand, as on AWS. */

@@ -3,7 +3,7 @@
  * process's, so the local twin can quiet its handlers without touching its own output.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { PIPELINE } from '../config/pipeline';
+import { serviceNameOf } from '../config/metrics';
 
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 
@@ -11,5 +11,5 @@ const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as c
 export function createLogger(component: string, env: NodeJS.ProcessEnv = process.env): Logger {
   const requested = env.POWERTOOLS_LOG_LEVEL?.toUpperCase();
   const logLevel = LOG_LEVELS.find((level) => level === requested) ?? 'INFO';
-  return new Logger({ serviceName: `${PIPELINE.projectName}-${component}`, logLevel });
+  return new Logger({ serviceName: serviceNameOf(component), logLevel });
 }

@@ -53,3 +53,40 @@ export const AGGREGATES_TABLE: TableDefinition = {
 
 /** Both tables, for code that creates them all. */
 export const TABLE_DEFINITIONS: readonly TableDefinition[] = [EVENTS_TABLE, AGGREGATES_TABLE];
+
+/** A column of a CQL table. */
+export interface CqlColumn {
+  readonly name: string;
+  readonly type: 'text' | 'bigint' | 'decimal' | 'timestamp' | 'map<text, text>';
+}
+
+/** What the infrastructure needs to create the Amazon Keyspaces mirror of a table. */
+export interface CqlTableDefinition {
+  readonly tableName: string;
+  readonly partitionKey: readonly CqlColumn[];
+  readonly clusteringKey: readonly CqlColumn[];
+  readonly columns: readonly CqlColumn[];
+}
+
+/**
+ * The optional Amazon Keyspaces mirror of `aggregates`: the same keys and absolute values (no
+ * counters), so writing a row again after a retried batch leaves it as it was. Rows expire after
+ * the aggregates' retention through the table's default TTL.
+ */
+export const AGGREGATES_MIRROR: CqlTableDefinition = {
+  tableName: 'aggregates',
+  partitionKey: [{ name: AGGREGATES_TABLE.partitionKey.name, type: 'text' }],
+  clusteringKey: AGGREGATES_TABLE.sortKey ? [{ name: AGGREGATES_TABLE.sortKey.name, type: 'text' }] : [],
+  columns: [
+    { name: 'stream', type: 'text' },
+    { name: 'aggregation', type: 'text' },
+    { name: 'window_start', type: 'timestamp' },
+    { name: 'window_end', type: 'timestamp' },
+    { name: 'group_values', type: 'map<text, text>' },
+    { name: 'count', type: 'bigint' },
+    { name: 'sum', type: 'decimal' },
+    { name: 'min', type: 'decimal' },
+    { name: 'max', type: 'decimal' },
+    { name: 'updated_at', type: 'timestamp' },
+  ],
+};

@@ -27,3 +27,25 @@ export function validateBatch<R extends RecordToValidate>(records: readonly R[],
     return { record, stream, result: validateRecord(stream, record.value, record.timestampMs, limits) };
   });
 }
+
+/** What one stream contributed to a batch. */
+export interface StreamTally {
+  readonly valid: number;
+  readonly invalid: number;
+  /** The latest Kafka record timestamp among the stream's records. */
+  readonly newestTimestampMs: number;
+}
+
+/** Valid and invalid records and the newest record time of each stream of a validated batch. */
+export function tallyByStream(validated: readonly ValidatedRecord<RecordToValidate>[]): Map<string, StreamTally> {
+  const tallies = new Map<string, StreamTally>();
+  for (const { record, stream, result } of validated) {
+    const tally = tallies.get(stream.name) ?? { valid: 0, invalid: 0, newestTimestampMs: record.timestampMs };
+    tallies.set(stream.name, {
+      valid: tally.valid + (result.valid ? 1 : 0),
+      invalid: tally.invalid + (result.valid ? 0 : 1),
+      newestTimestampMs: Math.max(tally.newestTimestampMs, record.timestampMs),
+    });
+  }
+  return tallies;
+}

@@ -5,12 +5,14 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createLogger } from '../adapters/logging';
+import { createMetrics, recordTallies, type PipelineMetrics } from '../adapters/metrics';
+import { PIPELINE_METRICS } from '../config/metrics';
 import { loadSettings, requireSetting, validationLimitsOf } from '../config/settings';
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { AggregatesRepository, type ApplyOutcome } from '../adapters/dynamodb/aggregatesRepository';
 import { recordsOf } from '../adapters/kafka/mskEvent';
 import { foldBatch, type AggregateDelta } from '../domain/aggregation';
-import { validateBatch } from '../domain/batch';
+import { tallyByStream, validateBatch } from '../domain/batch';
 import type { AnyStreamDefinition } from '../domain/streams/types';
 import type { ValidationLimits } from '../domain/validation';
 import type { HandlerInstance } from './handlerInstance';
@@ -20,6 +22,10 @@ export interface AggregationDependencies {
   readonly aggregates: Pick<AggregatesRepository, 'applyDeltas'>;
   readonly limits: ValidationLimits;
   readonly logger?: Logger;
+  /** Per stream: invalid records and the newest record's age; per batch: items written. */
+  readonly metrics?: PipelineMetrics;
+  /** Clock for the record-age metric; injectable for tests. */
+  readonly now?: () => number;
 }
 
 /** What one invocation did. */
@@ -30,7 +36,7 @@ export interface AggregationResult extends ApplyOutcome {
 
 /** Builds the handler around its dependencies. */
 export function createAggregationHandler(dependencies: AggregationDependencies): (event: unknown) => Promise<AggregationResult> {
-  const { aggregates, limits, logger } = dependencies;
+  const { aggregates, limits, logger, metrics, now = Date.now } = dependencies;
   return async (event) => {
     const validated = validateBatch(recordsOf(event), limits);
     const byStream = new Map<AnyStreamDefinition, typeof validated>();
@@ -56,6 +62,11 @@ export function createAggregationHandler(dependencies: AggregationDependencies):
     const outcome = await aggregates.applyDeltas(deltas);
     const result = { records: validated.length, invalid: validated.filter((entry) => !entry.result.valid).length, ...outcome };
     logger?.info('batch aggregated', { ...result });
+    if (metrics) {
+      recordTallies(metrics, tallyByStream(validated), { invalid: PIPELINE_METRICS.invalidRecords }, now());
+      metrics.add(PIPELINE_METRICS.aggregatesWritten, 'Count', outcome.written);
+      metrics.publish();
+    }
     return result;
   };
 }
@@ -70,6 +81,7 @@ export function aggregationFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     }),
     limits: validationLimitsOf(settings),
     logger: createLogger('aggregation', env),
+    metrics: createMetrics('aggregation', env),
   });
   return { invoke, close: async () => undefined };
 }

@@ -6,6 +6,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createLogger } from '../adapters/logging';
+import { createMetrics, recordTallies, type PipelineMetrics } from '../adapters/metrics';
+import { PIPELINE_METRICS } from '../config/metrics';
 import { PIPELINE, deadLetterTopic } from '../config/pipeline';
 import { loadSettings, requireSetting, validationLimitsOf } from '../config/settings';
 import { createDocumentClient } from '../adapters/dynamodb/client';
@@ -13,7 +15,7 @@ import { EventsRepository, type EventToStore } from '../adapters/dynamodb/events
 import { createKafka, kafkaConnectionOf } from '../adapters/kafka/client';
 import { recordsOf, type KafkaRecord } from '../adapters/kafka/mskEvent';
 import { KafkajsPublisher, type KafkaPublisher, type OutgoingMessage } from '../adapters/kafka/publisher';
-import { validateBatch } from '../domain/batch';
+import { tallyByStream, validateBatch } from '../domain/batch';
 import type { InvalidRecord, ValidationLimits } from '../domain/validation';
 import type { HandlerInstance } from './handlerInstance';
 
@@ -33,6 +35,10 @@ export interface EnrichmentDependencies {
   readonly deadLetters: KafkaPublisher;
   readonly limits: ValidationLimits;
   readonly logger?: Logger;
+  /** Per stream: events stored, dead letters and the newest record's age. */
+  readonly metrics?: PipelineMetrics;
+  /** Clock for the record-age metric; injectable for tests. */
+  readonly now?: () => number;
 }
 
 /** What one invocation did. */
@@ -60,7 +66,7 @@ export function deadLetterOf(record: KafkaRecord, invalid: InvalidRecord): Outgo
 
 /** Builds the handler around its dependencies. */
 export function createEnrichmentHandler(dependencies: EnrichmentDependencies): (event: unknown) => Promise<EnrichmentResult> {
-  const { events, deadLetters, limits, logger } = dependencies;
+  const { events, deadLetters, limits, logger, metrics, now = Date.now } = dependencies;
   return async (event) => {
     const validated = validateBatch(recordsOf(event), limits);
     const toStore: EventToStore[] = [];
@@ -81,6 +87,10 @@ export function createEnrichmentHandler(dependencies: EnrichmentDependencies): (
     ]);
     const outcome = { stored: toStore.length, deadLettered: validated.length - toStore.length };
     logger?.info('batch enriched', { records: validated.length, ...outcome });
+    if (metrics) {
+      recordTallies(metrics, tallyByStream(validated), { valid: PIPELINE_METRICS.eventsStored, invalid: PIPELINE_METRICS.deadLetters }, now());
+      metrics.publish();
+    }
     return outcome;
   };
 }
@@ -98,6 +108,7 @@ export function enrichmentFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     deadLetters,
     limits: validationLimitsOf(settings),
     logger: createLogger('enrichment', env),
+    metrics: createMetrics('enrichment', env),
   });
   return { invoke, close: () => deadLetters.disconnect() };
 }

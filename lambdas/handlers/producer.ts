@@ -5,6 +5,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createLogger } from '../adapters/logging';
+import { createMetrics, type PipelineMetrics } from '../adapters/metrics';
+import { PIPELINE_METRICS } from '../config/metrics';
 import { PIPELINE } from '../config/pipeline';
 import { loadSettings } from '../config/settings';
 import { createKafka, kafkaConnectionOf } from '../adapters/kafka/client';
@@ -30,6 +32,8 @@ export interface ProducerDependencies {
   readonly random?: RandomSource;
   readonly now?: () => number;
   readonly logger?: Logger;
+  /** Events produced, per stream. */
+  readonly metrics?: PipelineMetrics;
 }
 
 /** Events produced per stream. */
@@ -39,7 +43,7 @@ const SCHEDULE_MS = PIPELINE.producer.scheduleMinutes * 60_000;
 
 /** Builds the handler around its dependencies. */
 export function createProducerHandler(dependencies: ProducerDependencies): (input?: ProducerInput | null) => Promise<ProducerResult> {
-  const { publisher, eventsPerSecond, streams = STREAMS, random = systemRandom, now = Date.now, logger } = dependencies;
+  const { publisher, eventsPerSecond, streams = STREAMS, random = systemRandom, now = Date.now, logger, metrics } = dependencies;
   return async (input) => {
     const spreadMs = input?.spreadMs ?? SCHEDULE_MS;
     const count = input?.eventsPerStream ?? Math.round((eventsPerSecond * spreadMs) / 1000);
@@ -56,6 +60,10 @@ export function createProducerHandler(dependencies: ProducerDependencies): (inpu
       }),
     );
     logger?.info('events produced', { produced });
+    if (metrics) {
+      for (const [stream, count] of Object.entries(produced)) metrics.add(PIPELINE_METRICS.eventsProduced, 'Count', count, stream);
+      metrics.publish();
+    }
     return produced;
   };
 }
@@ -69,6 +77,7 @@ export function producerFromEnvironment(env: NodeJS.ProcessEnv = process.env): H
     publisher,
     eventsPerSecond: settings.PULSE_EVENTS_PER_SECOND,
     logger: createLogger('producer', env),
+    metrics: createMetrics('producer', env),
   });
   return { invoke, close: () => publisher.disconnect() };
 }

@@ -5,6 +5,7 @@ import { encodeGroup, type AggregateDelta } from '../../../lambdas/domain/aggreg
 import { createAggregationHandler } from '../../../lambdas/handlers/aggregation';
 import { EVENT_TIME_MS, aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
 import { buildMskEvent } from '../../helpers/mskEvents';
+import { recordingMetrics } from '../../helpers/recordingMetrics';
 
 const LIMITS = DEFAULT_VALIDATION_LIMITS;
 const RECORD_TS = EVENT_TIME_MS + 1_200;
@@ -12,8 +13,9 @@ const OUTCOME: ApplyOutcome = { written: 4, unchanged: 1, conflicts: 2 };
 
 function setUp() {
   const applyDeltas = jest.fn<ReturnType<AggregatesRepository['applyDeltas']>, Parameters<AggregatesRepository['applyDeltas']>>().mockResolvedValue(OUTCOME);
-  const handle = createAggregationHandler({ aggregates: { applyDeltas }, limits: LIMITS });
-  return { applyDeltas, handle };
+  const metrics = recordingMetrics();
+  const handle = createAggregationHandler({ aggregates: { applyDeltas }, limits: LIMITS, metrics, now: () => RECORD_TS + 2_500 });
+  return { applyDeltas, handle, metrics };
 }
 
 function deltasOf(applyDeltas: ReturnType<typeof setUp>['applyDeltas']): readonly AggregateDelta[] {
@@ -109,6 +111,26 @@ describe('aggregation handler', () => {
 
     // Assess
     expect(result).toEqual({ records: 1, invalid: 0, written: 4, unchanged: 1, conflicts: 2 });
+  });
+
+  it('counts invalid records and the newest record age per stream, and the items written per batch, in one publish', async () => {
+    // Prepare
+    const { handle, metrics } = setUp();
+    const event = buildMskEvent([
+      { topic: 'orders', partition: 0, offset: 1, timestamp: RECORD_TS, value: bytesOf(aView()) },
+      { topic: 'orders', partition: 0, offset: 2, timestamp: RECORD_TS, value: '[1]' },
+    ]);
+
+    // Act
+    await handle(event);
+
+    // Assess
+    expect(metrics.points).toEqual([
+      ['InvalidRecords', 'Count', 1, 'orders'],
+      ['NewestRecordAge', 'Milliseconds', 2_500, 'orders'],
+      ['AggregatesWritten', 'Count', OUTCOME.written, undefined],
+    ]);
+    expect(metrics.published()).toBe(1);
   });
 
   it('rejects the invocation when the deltas cannot be applied, so Lambda retries the batch', async () => {

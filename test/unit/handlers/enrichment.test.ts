@@ -5,6 +5,7 @@ import type { KafkaPublisher, OutgoingMessage } from '../../../lambdas/adapters/
 import { DEAD_LETTER_HEADERS, createEnrichmentHandler, deadLetterOf } from '../../../lambdas/handlers/enrichment';
 import { EVENT_TIME_MS, aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
 import { buildMskEvent, type RecordSpec } from '../../helpers/mskEvents';
+import { recordingMetrics } from '../../helpers/recordingMetrics';
 
 const LIMITS = DEFAULT_VALIDATION_LIMITS;
 const RECORD_TS = EVENT_TIME_MS + 1_200;
@@ -13,8 +14,9 @@ function setUp() {
   const putEvents = jest.fn<Promise<void>, [readonly EventToStore[]]>().mockResolvedValue(undefined);
   const send = jest.fn<Promise<void>, [string, readonly OutgoingMessage[]]>().mockResolvedValue(undefined);
   const deadLetters: KafkaPublisher = { send, disconnect: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
-  const handle = createEnrichmentHandler({ events: { putEvents }, deadLetters, limits: LIMITS });
-  return { putEvents, send, handle };
+  const metrics = recordingMetrics();
+  const handle = createEnrichmentHandler({ events: { putEvents }, deadLetters, limits: LIMITS, metrics, now: () => RECORD_TS + 4_000 });
+  return { putEvents, send, handle, metrics };
 }
 
 function orderRecord(offset: number, value: Buffer | string | null, extra: Partial<RecordSpec> = {}): RecordSpec {
@@ -175,6 +177,43 @@ describe('enrichment handler', () => {
     // Assess
     expect(result).toEqual({ stored: 2, deadLettered: 1 });
     expect(putEvents.mock.calls[0]?.[0].map((stored) => stored.eventId)).toEqual(['v-1', 'v-3']);
+  });
+
+  it('counts per stream the events stored and the dead letters, and the age of the newest record, in one publish', async () => {
+    // Prepare
+    const { handle, metrics } = setUp();
+    const event = buildMskEvent([
+      orderRecord(1, bytesOf(aView({ eventId: 'v-1' }))),
+      orderRecord(2, '{"broken":', { timestamp: RECORD_TS + 1_000 }),
+      { topic: 'tickets', partition: 0, offset: 9, timestamp: RECORD_TS, key: '7', value: bytesOf(aTicket()) },
+    ]);
+
+    // Act
+    await handle(event);
+
+    // Assess
+    expect(metrics.points).toEqual([
+      ['EventsStored', 'Count', 1, 'orders'],
+      ['DeadLetters', 'Count', 1, 'orders'],
+      ['NewestRecordAge', 'Milliseconds', 3_000, 'orders'],
+      ['EventsStored', 'Count', 1, 'tickets'],
+      ['DeadLetters', 'Count', 0, 'tickets'],
+      ['NewestRecordAge', 'Milliseconds', 4_000, 'tickets'],
+    ]);
+    expect(metrics.published()).toBe(1);
+  });
+
+  it('records no metrics for a batch that fails, since Lambda will deliver it again', async () => {
+    // Prepare
+    const { putEvents, handle, metrics } = setUp();
+    putEvents.mockRejectedValue(new Error('throttled'));
+
+    // Act
+    await handle(buildMskEvent([orderRecord(1, bytesOf(aView()))])).catch(() => undefined);
+
+    // Assess
+    expect(metrics.points).toEqual([]);
+    expect(metrics.published()).toBe(0);
   });
 
   it('rejects the invocation when a dead letter cannot be sent', async () => {

@@ -3,6 +3,7 @@ import { seededRandom } from '../../../lambdas/domain/random';
 import { findStream } from '../../../lambdas/domain/streams/registry';
 import type { AnyStreamDefinition } from '../../../lambdas/domain/streams/types';
 import { createProducerHandler, type ProducerDependencies } from '../../../lambdas/handlers/producer';
+import { recordingMetrics } from '../../helpers/recordingMetrics';
 
 const NOW = Date.parse('2026-11-25T04:07:30.000Z');
 /** The generators' own delivery delay, which comes on top of the spread. */
@@ -17,8 +18,9 @@ function registered(name: string): AnyStreamDefinition {
 function setUp(overrides: Partial<ProducerDependencies> = {}) {
   const send = jest.fn<Promise<void>, [string, readonly OutgoingMessage[]]>().mockResolvedValue(undefined);
   const publisher: KafkaPublisher = { send, disconnect: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
-  const handle = createProducerHandler({ publisher, eventsPerSecond: 5, random: seededRandom(42), now: () => NOW, ...overrides });
-  return { send, handle };
+  const metrics = recordingMetrics();
+  const handle = createProducerHandler({ publisher, eventsPerSecond: 5, random: seededRandom(42), now: () => NOW, metrics, ...overrides });
+  return { send, handle, metrics };
 }
 
 function messagesTo(send: jest.Mock<Promise<void>, [string, readonly OutgoingMessage[]]>, topic: string): readonly OutgoingMessage[] {
@@ -151,6 +153,21 @@ describe('producer handler', () => {
     // Assess
     expect(result).toEqual({ tickets: 3 });
     expect(send.mock.calls.map(([topic]) => topic)).toEqual(['tickets']);
+  });
+
+  it('counts the events produced per stream, in one publish', async () => {
+    // Prepare
+    const { handle, metrics } = setUp();
+
+    // Act
+    await handle({ eventsPerStream: 4 });
+
+    // Assess
+    expect(metrics.points).toEqual([
+      ['EventsProduced', 'Count', 4, 'orders'],
+      ['EventsProduced', 'Count', 4, 'tickets'],
+    ]);
+    expect(metrics.published()).toBe(1);
   });
 
   it('rejects when the publisher fails', async () => {

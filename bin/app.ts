@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * The CDK app: reads the deployment's settings from CDK context, checks them all before building
+ * anything, and composes the Pulse stacks. cdk-nag's AwsSolutions pack checks every synth.
+ *
+ *   npx cdk synth                       # env-agnostic, MSK Serverless
+ *   npx cdk deploy --all -c stage=prod -c clusterMode=provisioned
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError, configFromContext, type PulseConfig } from '../lib/config';
+import { createPulseStacks } from '../lib/pulseApp';
+
+const app = new App();
+let config: PulseConfig;
+try {
+  config = configFromContext(app.node.getAllContext() as Record<string, unknown>);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+createPulseStacks(app, config);
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,276 @@
+/**
+ * The deployment's settings, read once from CDK context (`-c name=value` or `cdk.json`) and
+ * checked before any construct is built. Every problem is reported at once, each naming the
+ * setting, what was given and the valid choices; the constructs then receive typed values only.
+ *
+ * Pipeline settings that the handlers and the local twin share (batching, schedules, retention
+ * defaults) come from `lambdas/config/pipeline.ts`; this module only decides how one deployment
+ * differs from those defaults.
+ */
+import { PIPELINE } from '../lambdas/config/pipeline';
+import { KAFKA_DEFAULTS } from './defaults';
+
+/** How the Kafka cluster is provided. */
+export type ClusterMode = 'serverless' | 'provisioned' | 'existing';
+
+/** Where an event source mapping sends a batch it gave up on (provisioned pollers only). */
+export type OnFailureDestination = 'none' | 'kafka' | 'sqs' | 'sns' | 's3';
+
+/** Provisioned pollers of the event source mappings, and the error handling they unlock. */
+export interface ProvisionedPollersConfig {
+  readonly minimumPollers: number;
+  readonly maximumPollers: number;
+  /** Retries of a failed batch; -1 retries until the record expires. Unset leaves AWS's default. */
+  readonly retryAttempts?: number;
+  /** Records older than this are discarded (-1: never). Unset leaves AWS's default. */
+  readonly maxRecordAgeSeconds?: number;
+  readonly bisectBatchOnError: boolean;
+  readonly reportBatchItemFailures: boolean;
+  readonly onFailure: OnFailureDestination;
+}
+
+/** The Kafka cluster to create or use. */
+export type KafkaConfig =
+  | { readonly mode: 'serverless' }
+  | { readonly mode: 'provisioned'; readonly brokerInstanceType: string }
+  | { readonly mode: 'existing'; readonly clusterArn: string; readonly securityGroupId?: string };
+
+/** The VPC to create or use. */
+export type NetworkConfig = { readonly mode: 'new' } | { readonly mode: 'existing'; readonly vpcId: string };
+
+/** A deployment of Pulse, as the stacks need it. */
+export interface PulseConfig {
+  /** Deployment name: part of stack names, the cluster name and the metrics namespace. */
+  readonly stage: string;
+  /** Target account and region; absent means env-agnostic stacks (no lookups possible). */
+  readonly env?: { readonly account: string; readonly region: string };
+  readonly network: NetworkConfig;
+  readonly kafka: KafkaConfig;
+  /** Provisioned pollers for every event source mapping; absent means on-demand polling. */
+  readonly pollers?: ProvisionedPollersConfig;
+  /** Events per second per stream from the scheduled producer; 0 turns the schedule off. */
+  readonly producerEventsPerSecond: number;
+  /** Whether to provision the Amazon Keyspaces mirror of the aggregates. */
+  readonly keyspaces: boolean;
+  /** Days aggregates are kept (and how old an event may be). */
+  readonly retentionDays: number;
+  /** Days an enriched event is kept. */
+  readonly eventsRetentionDays: number;
+  /** Origins allowed to call the HTTP API from a browser. */
+  readonly corsOrigins: readonly string[];
+}
+
+/** Invalid CDK context; the message lists every problem. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const CLUSTER_MODES: readonly ClusterMode[] = ['serverless', 'provisioned', 'existing'];
+const ON_FAILURE: readonly OnFailureDestination[] = ['none', 'kafka', 'sqs', 'sns', 's3'];
+
+/** Every context key Pulse reads (the README's Deploy section describes each). */
+export const SETTING_KEYS = [
+  'stage',
+  'account',
+  'region',
+  'clusterMode',
+  'existingClusterArn',
+  'clusterSecurityGroupId',
+  'existingVpcId',
+  'brokerInstanceType',
+  'producerRate',
+  'keyspaces',
+  'retentionDays',
+  'eventsRetentionDays',
+  'corsOrigins',
+  'minPollers',
+  'maxPollers',
+  'retryAttempts',
+  'maxRecordAgeSeconds',
+  'bisectOnError',
+  'partialBatchResponse',
+  'onFailure',
+] as const;
+
+const KNOWN_KEYS: ReadonlySet<string> = new Set(SETTING_KEYS);
+
+/** Context keys the CDK itself sets without a `:`, `@` or `/` in them. */
+const CDK_OWN_KEYS = new Set(['acknowledged-issue-numbers']);
+
+/** Collects problems so that one run reports them all. */
+class Reader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly context: Readonly<Record<string, unknown>>) {}
+
+  has(key: string): boolean {
+    const value = this.context[key];
+    return value !== undefined && value !== null && value !== '';
+  }
+
+  text(key: string): string | undefined {
+    if (!this.has(key)) return undefined;
+    const value = this.context[key];
+    if (typeof value === 'string') return value.trim();
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    this.problems.push(`${key}: expected a single value, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+
+  matching(key: string, pattern: RegExp, expected: string): string | undefined {
+    const value = this.text(key);
+    if (value === undefined || pattern.test(value)) return value;
+    this.problems.push(`${key}: must be ${expected} (got ${JSON.stringify(value)})`);
+    return undefined;
+  }
+
+  choice<T extends string>(key: string, choices: readonly T[], fallback: T): T {
+    const value = this.text(key);
+    if (value === undefined) return fallback;
+    if ((choices as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${key}: must be one of ${choices.join(', ')} (got ${JSON.stringify(value)})`);
+    return fallback;
+  }
+
+  flag(key: string): boolean {
+    const value = this.text(key);
+    if (value === undefined) return false;
+    if (value === 'true' || value === 'false') return value === 'true';
+    this.problems.push(`${key}: must be true or false (got ${JSON.stringify(value)})`);
+    return false;
+  }
+
+  integer(key: string, min: number, max: number): number | undefined {
+    const value = this.text(key);
+    if (value === undefined) return undefined;
+    const number = Number(value);
+    if (/^-?\d+$/.test(value) && number >= min && number <= max) return number;
+    this.problems.push(`${key}: must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
+    return undefined;
+  }
+
+  /** A setting that only means something alongside another. */
+  onlyWith(key: string, condition: boolean, requirement: string): void {
+    if (this.has(key) && !condition) this.problems.push(`${key}: only valid ${requirement}`);
+  }
+}
+
+function readCorsOrigins(reader: Reader): string[] {
+  const value = reader.text('corsOrigins');
+  if (value === undefined || value === '*') return ['*'];
+  const origins = value.split(',').map((origin) => origin.trim());
+  const bad = origins.filter((origin) => !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin));
+  if (bad.length > 0) {
+    reader.problems.push(`corsOrigins: must be * or comma-separated origins such as https://example.com (not ${bad.map((o) => JSON.stringify(o)).join(', ')})`);
+  }
+  return origins;
+}
+
+function readPollers(reader: Reader): ProvisionedPollersConfig | undefined {
+  const minimum = reader.integer('minPollers', 1, 200);
+  const maximum = reader.integer('maxPollers', 1, 2000);
+  const enabled = reader.has('minPollers') || reader.has('maxPollers');
+  const needsPollers = 'with provisioned pollers: set minPollers (and maxPollers); AWS offers it in provisioned mode only';
+  for (const key of ['retryAttempts', 'maxRecordAgeSeconds', 'bisectOnError', 'partialBatchResponse']) reader.onlyWith(key, enabled, needsPollers);
+  const onFailure = reader.choice('onFailure', ON_FAILURE, 'none');
+  if (onFailure !== 'none' && !enabled) reader.problems.push(`onFailure: only valid ${needsPollers}`);
+  if (!enabled) return undefined;
+
+  const minimumPollers = minimum ?? 1;
+  // Lambda never runs more pollers than a topic has partitions, so more would only cost.
+  const maximumPollers = maximum ?? Math.max(minimumPollers, PIPELINE.topics.partitions);
+  if (minimumPollers > maximumPollers) reader.problems.push(`maxPollers: must be at least minPollers (${maximumPollers} < ${minimumPollers})`);
+  const retryAttempts = reader.integer('retryAttempts', -1, 10_000);
+  const maxRecordAgeSeconds = reader.integer('maxRecordAgeSeconds', -1, 604_800);
+  if (maxRecordAgeSeconds !== undefined && maxRecordAgeSeconds !== -1 && maxRecordAgeSeconds < 60) {
+    reader.problems.push(`maxRecordAgeSeconds: must be -1 or from 60 to 604800 (got ${maxRecordAgeSeconds})`);
+  }
+  return {
+    minimumPollers,
+    maximumPollers,
+    ...(retryAttempts === undefined ? {} : { retryAttempts }),
+    ...(maxRecordAgeSeconds === undefined ? {} : { maxRecordAgeSeconds }),
+    bisectBatchOnError: reader.flag('bisectOnError'),
+    reportBatchItemFailures: reader.flag('partialBatchResponse'),
+    onFailure,
+  };
+}
+
+function readKafka(reader: Reader, network: NetworkConfig): KafkaConfig {
+  const mode = reader.choice('clusterMode', CLUSTER_MODES, 'serverless');
+  reader.onlyWith('existingClusterArn', mode === 'existing', 'with clusterMode=existing');
+  reader.onlyWith('clusterSecurityGroupId', mode === 'existing', 'with clusterMode=existing');
+  reader.onlyWith('brokerInstanceType', mode === 'provisioned', 'with clusterMode=provisioned');
+  switch (mode) {
+    case 'serverless':
+      return { mode };
+    case 'provisioned':
+      return {
+        mode,
+        brokerInstanceType:
+          reader.matching('brokerInstanceType', /^kafka\.[a-z0-9]+\.[a-z0-9]+$/, 'an MSK broker type such as kafka.m7g.large') ?? KAFKA_DEFAULTS.brokerInstanceType,
+      };
+    case 'existing': {
+      const clusterArn = reader.matching(
+        'existingClusterArn',
+        /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+$/,
+        'an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>)',
+      );
+      if (!reader.has('existingClusterArn')) reader.problems.push('existingClusterArn: required with clusterMode=existing');
+      if (network.mode !== 'existing') {
+        reader.problems.push("existingVpcId: required with clusterMode=existing (the functions run in the cluster's VPC)");
+      }
+      const securityGroupId = reader.matching('clusterSecurityGroupId', /^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-…)');
+      return { mode, clusterArn: clusterArn ?? '', ...(securityGroupId ? { securityGroupId } : {}) };
+    }
+  }
+}
+
+/**
+ * Parses and checks the CDK context.
+ * @param context - every context value, as `app.node.getAllContext()` returns them
+ * @throws ConfigError listing every invalid, conflicting or unknown setting
+ * @example
+ * const config = configFromContext(app.node.getAllContext());
+ */
+export function configFromContext(context: Readonly<Record<string, unknown>>): PulseConfig {
+  const reader = new Reader(context);
+  for (const key of Object.keys(context)) {
+    if (/[:@/]/.test(key) || KNOWN_KEYS.has(key) || CDK_OWN_KEYS.has(key)) continue;
+    const near = [...KNOWN_KEYS].find((known) => known.toLowerCase() === key.toLowerCase());
+    reader.problems.push(`${key}: not a Pulse setting${near ? ` (did you mean ${near}?)` : ''}; the settings are ${[...KNOWN_KEYS].join(', ')}`);
+  }
+
+  const stage = reader.matching('stage', /^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and -, starting with a letter, at most 20 characters') ?? 'dev';
+  const account = reader.matching('account', /^\d{12}$/, 'a 12-digit account id');
+  const region = reader.matching('region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as eu-west-1');
+  if (reader.has('account') !== reader.has('region')) reader.problems.push('account and region: set both or neither');
+  const vpcId = reader.matching('existingVpcId', /^vpc-[0-9a-f]{8,17}$/, 'a VPC id (vpc-…)');
+  if (reader.has('existingVpcId') && !(reader.has('account') && reader.has('region'))) {
+    reader.problems.push('existingVpcId: needs account and region (-c account=<id> -c region=<region>): the VPC is looked up at synth time');
+  }
+  const network: NetworkConfig = reader.has('existingVpcId') ? { mode: 'existing', vpcId: vpcId ?? '' } : { mode: 'new' };
+  const kafka = readKafka(reader, network);
+  const pollers = readPollers(reader);
+  const producerEventsPerSecond = reader.integer('producerRate', 0, 1000) ?? PIPELINE.producer.eventsPerSecondPerStream;
+  const keyspaces = reader.flag('keyspaces');
+  const retentionDays = reader.integer('retentionDays', 1, 3650) ?? PIPELINE.validation.retentionDays;
+  const eventsRetentionDays = reader.integer('eventsRetentionDays', 1, 3650) ?? PIPELINE.tables.eventsRetentionDays;
+  const corsOrigins = readCorsOrigins(reader);
+
+  if (reader.problems.length > 0) {
+    throw new ConfigError(`invalid CDK context (-c name=value or cdk.json):\n  - ${reader.problems.join('\n  - ')}`);
+  }
+  return {
+    stage,
+    ...(account && region ? { env: { account, region } } : {}),
+    network,
+    kafka,
+    ...(pollers ? { pollers } : {}),
+    producerEventsPerSecond,
+    keyspaces,
+    retentionDays,
+    eventsRetentionDays,
+    corsOrigins,
+  };
+}

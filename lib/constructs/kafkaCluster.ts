@@ -1,0 +1,165 @@
+/**
+ * The Kafka cluster: Amazon MSK Serverless (the default), a provisioned MSK cluster, or an
+ * existing cluster by ARN. Clients authenticate with IAM over TLS on port 9098 only; the cluster's
+ * security group admits that port from the functions' security group and from itself (the event
+ * source mappings' pollers run with the cluster's own security group and subnets).
+ */
+import { Aws, Fn, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as msk from 'aws-cdk-lib/aws-msk';
+import { Construct } from 'constructs';
+import { KAFKA_DEFAULTS, LOG_REMOVAL_POLICY, LOG_RETENTION } from '../defaults';
+
+/**
+ * The IAM resource ARNs of a cluster's topics and consumer groups
+ * (`arn:<partition>:kafka:<region>:<account>:topic/<cluster>/<uuid>/<topic>`), derived from the
+ * cluster ARN `…:cluster/<cluster>/<uuid>`.
+ */
+export class KafkaResourceArns {
+  /** `arn:<partition>:kafka:<region>:<account>` */
+  private readonly prefix: string;
+  /** `<cluster>/<uuid>` */
+  private readonly clusterPath: string;
+
+  /**
+   * @param clusterArn - a literal ARN, or the token of a cluster created in one of this app's stacks
+   * @param clusterName - the cluster's name (needed when the ARN is a token)
+   */
+  constructor(clusterArn: string, clusterName: string) {
+    if (Token.isUnresolved(clusterArn)) {
+      // Created by this app: same partition, region and account as the stacks; only MSK's uuid is unknown.
+      this.prefix = `arn:${Aws.PARTITION}:kafka:${Aws.REGION}:${Aws.ACCOUNT_ID}`;
+      this.clusterPath = `${clusterName}/${Fn.select(2, Fn.split('/', clusterArn))}`;
+    } else {
+      const match = /^(arn:[^:]+:kafka:[^:]+:\d{12}):cluster\/([^/]+\/[^/]+)$/.exec(clusterArn);
+      if (!match) throw new Error(`KafkaResourceArns: not an MSK cluster ARN: ${clusterArn}`);
+      this.prefix = match[1] as string;
+      this.clusterPath = match[2] as string;
+    }
+  }
+
+  /** `…:topic/<cluster>/<uuid>/<topic>` */
+  topic(name: string): string {
+    return `${this.prefix}:topic/${this.clusterPath}/${name}`;
+  }
+
+  /** `…:group/<cluster>/<uuid>/<group>` */
+  group(name: string): string {
+    return `${this.prefix}:group/${this.clusterPath}/${name}`;
+  }
+}
+
+/** How the cluster is provided. */
+export type KafkaClusterKind = 'serverless' | 'provisioned' | 'existing';
+
+/** Properties of {@link PulseKafkaCluster}. */
+export interface PulseKafkaClusterProps {
+  /** The cluster's VPC. */
+  readonly vpc: ec2.IVpc;
+  /** Private subnets in at least two Availability Zones. */
+  readonly subnets: ec2.SubnetSelection;
+  /** Security group of the clients (the functions), admitted on the IAM port. */
+  readonly clientSecurityGroup: ec2.ISecurityGroup;
+  /** Name of a cluster this construct creates. @default - required unless `existingClusterArn` is set */
+  readonly clusterName?: string;
+  /** MSK Serverless or a provisioned cluster, for a cluster this construct creates. @default 'serverless' */
+  readonly kind?: 'serverless' | 'provisioned';
+  /** Broker instance type of a provisioned cluster. @default KAFKA_DEFAULTS.brokerInstanceType (kafka.m7g.large) */
+  readonly brokerInstanceType?: string;
+  /** Use this cluster instead of creating one; it must have IAM client authentication on. @default - a new cluster */
+  readonly existingClusterArn?: string;
+  /** Security group of the existing cluster, to admit the functions on the IAM port. @default - the cluster's rules are left to its owner */
+  readonly existingClusterSecurityGroupId?: string;
+}
+
+/** An MSK cluster reachable by the Pulse functions with IAM authentication. */
+export class PulseKafkaCluster extends Construct {
+  /** How the cluster is provided. */
+  public readonly kind: KafkaClusterKind;
+  /** The cluster ARN (a token for a cluster created here). */
+  public readonly clusterArn: string;
+  /** The cluster name, known at synth time (the `Cluster Name` dimension of its metrics). */
+  public readonly clusterName: string;
+  /** ARNs of its topics and groups, for IAM statements. */
+  public readonly arns: KafkaResourceArns;
+  /** Brokers of a provisioned cluster this construct creates; undefined otherwise. */
+  public readonly brokerCount?: number;
+  /** The cluster's security group, when this construct created it or was given it. */
+  public readonly securityGroup?: ec2.ISecurityGroup;
+  /** The CloudFormation resource of a cluster created here. */
+  public readonly resource?: msk.CfnServerlessCluster | msk.CfnCluster;
+  /** Broker logs of a provisioned cluster. */
+  public readonly brokerLogGroup?: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: PulseKafkaClusterProps) {
+    super(scope, id);
+    const port = ec2.Port.tcp(KAFKA_DEFAULTS.iamPort);
+
+    if (props.existingClusterArn) {
+      if (props.kind || props.clusterName || props.brokerInstanceType) {
+        throw new Error('PulseKafkaCluster: existingClusterArn excludes kind, clusterName and brokerInstanceType (they describe a cluster to create)');
+      }
+      this.kind = 'existing';
+      this.clusterArn = props.existingClusterArn;
+      this.clusterName = props.existingClusterArn.split('/')[1] ?? '';
+      if (props.existingClusterSecurityGroupId) {
+        this.securityGroup = ec2.SecurityGroup.fromSecurityGroupId(this, 'SecurityGroup', props.existingClusterSecurityGroupId, { mutable: true });
+        this.securityGroup.connections.allowFrom(props.clientSecurityGroup, port, 'Pulse functions (IAM auth over TLS)');
+      } else {
+        // Without the cluster's group, the functions may reach the brokers anywhere in the VPC; the owner opens the cluster side.
+        props.clientSecurityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), port, 'Kafka brokers (IAM auth over TLS)');
+      }
+    } else {
+      if (props.existingClusterSecurityGroupId) throw new Error('PulseKafkaCluster: existingClusterSecurityGroupId needs existingClusterArn');
+      if (!props.clusterName) throw new Error('PulseKafkaCluster: clusterName is required to create a cluster');
+      const kind = props.kind ?? 'serverless';
+      if (kind === 'serverless' && props.brokerInstanceType) throw new Error('PulseKafkaCluster: brokerInstanceType applies to a provisioned cluster only');
+      this.kind = kind;
+      this.clusterName = props.clusterName;
+
+      const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc: props.vpc,
+        description: 'Pulse MSK cluster: IAM-authenticated TLS from the Pulse functions and the event source mapping pollers',
+        allowAllOutbound: false,
+      });
+      securityGroup.connections.allowFrom(props.clientSecurityGroup, port, 'Pulse functions (IAM auth over TLS)');
+      // The event source mappings' pollers run in the cluster's subnets with this group: they reach the brokers
+      // through it, and STS and Lambda through the VPC endpoints on 443.
+      securityGroup.connections.allowInternally(port, 'Event source mapping pollers');
+      securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Pollers to STS and Lambda endpoints');
+      this.securityGroup = securityGroup;
+
+      const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
+      if (kind === 'serverless') {
+        this.resource = new msk.CfnServerlessCluster(this, 'Resource', {
+          clusterName: props.clusterName,
+          // MSK Serverless always encrypts in transit (TLS) and at rest; IAM is its only client authentication.
+          clientAuthentication: { sasl: { iam: { enabled: true } } },
+          vpcConfigs: [{ subnetIds, securityGroups: [securityGroup.securityGroupId] }],
+        });
+      } else {
+        this.brokerLogGroup = new logs.LogGroup(this, 'BrokerLogs', { retention: LOG_RETENTION, removalPolicy: LOG_REMOVAL_POLICY });
+        // One broker per subnet (Availability Zone): MSK requires a multiple of the subnet count.
+        this.brokerCount = subnetIds.length;
+        this.resource = new msk.CfnCluster(this, 'Resource', {
+          clusterName: props.clusterName,
+          kafkaVersion: KAFKA_DEFAULTS.kafkaVersion,
+          numberOfBrokerNodes: this.brokerCount,
+          brokerNodeGroupInfo: {
+            instanceType: props.brokerInstanceType ?? KAFKA_DEFAULTS.brokerInstanceType,
+            clientSubnets: subnetIds,
+            securityGroups: [securityGroup.securityGroupId],
+            storageInfo: { ebsStorageInfo: { volumeSize: KAFKA_DEFAULTS.brokerVolumeGiB } },
+          },
+          clientAuthentication: { sasl: { iam: { enabled: true } }, unauthenticated: { enabled: false } },
+          encryptionInfo: { encryptionInTransit: { clientBroker: 'TLS', inCluster: true } },
+          loggingInfo: { brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: this.brokerLogGroup.logGroupName } } },
+          enhancedMonitoring: 'DEFAULT',
+        });
+      }
+      this.clusterArn = this.resource.attrArn;
+    }
+    this.arns = new KafkaResourceArns(this.clusterArn, this.clusterName);
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * An in-memory Kafka admin client, for code that creates topics: it knows a set of topics and
+ * records each `createTopics` call; its methods are jest mocks, so tests can make one fail.
+ */
+import type { ITopicConfig, Kafka } from 'kafkajs';
+
+/** A fake admin client, a fake Kafka client around it, the topics it has and the create calls it received. */
+export function fakeKafkaAdmin(existing: readonly string[] = []) {
+  const topics = new Set(existing);
+  const createCalls: ITopicConfig[][] = [];
+  const admin = {
+    connect: jest.fn(async () => undefined),
+    disconnect: jest.fn(async () => undefined),
+    listTopics: jest.fn(async () => [...topics]),
+    createTopics: jest.fn(async ({ topics: requested }: { topics: ITopicConfig[] }) => {
+      createCalls.push(requested);
+      for (const topic of requested) topics.add(topic.topic);
+      return true;
+    }),
+  };
+  const kafka = { admin: () => admin } as unknown as Pick<Kafka, 'admin'>;
+  return { admin, kafka, topics, createCalls };
+}

@@ -1,0 +1,175 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { KafkaResourceArns, PulseKafkaCluster, type PulseKafkaClusterProps } from '../../../lib/constructs/kafkaCluster';
+import { PulseNetwork } from '../../../lib/constructs/network';
+import { EXISTING, bareStack, logicalIdOf } from '../helpers/pulseApp';
+
+function setUp(props: Partial<PulseKafkaClusterProps> = {}, existingVpc = false) {
+  const stack = existingVpc ? bareStack({ env: { account: EXISTING.account, region: EXISTING.region } }) : bareStack();
+  const network = new PulseNetwork(stack, 'Network', existingVpc ? { existingVpcId: EXISTING.vpcId } : {});
+  const create = (overrides: Partial<PulseKafkaClusterProps> = props) =>
+    new PulseKafkaCluster(stack, 'Kafka', {
+      vpc: network.vpc,
+      subnets: network.subnets,
+      clientSecurityGroup: network.functionSecurityGroup,
+      ...overrides,
+    });
+  return { stack, network, create };
+}
+
+const PORT_9098 = { IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098 };
+
+describe('PulseKafkaCluster', () => {
+  it('creates an MSK Serverless cluster with IAM client authentication in the private subnets', () => {
+    // Prepare
+    const { stack, create } = setUp();
+
+    // Act
+    const cluster = create({ clusterName: 'pulse-test' });
+
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::MSK::ServerlessCluster', {
+      ClusterName: 'pulse-test',
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+      VpcConfigs: [{ SubnetIds: [Match.anyValue(), Match.anyValue()], SecurityGroups: [{ 'Fn::GetAtt': [logicalIdOf(cluster.securityGroup as ec2.SecurityGroup), 'GroupId'] }] }],
+    });
+    expect(cluster.kind).toBe('serverless');
+  });
+
+  it('admits port 9098 from the functions’ security group and from itself (the pollers) only', () => {
+    // Prepare
+    const { stack, network, create } = setUp();
+
+    // Act
+    const cluster = create({ clusterName: 'pulse-test' });
+
+    // Assess
+    const clusterGroup = { 'Fn::GetAtt': [logicalIdOf(cluster.securityGroup as ec2.SecurityGroup), 'GroupId'] };
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      ...PORT_9098,
+      GroupId: clusterGroup,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [logicalIdOf(network.functionSecurityGroup), 'GroupId'] },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { ...PORT_9098, GroupId: clusterGroup, SourceSecurityGroupId: clusterGroup });
+    const toCluster = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: clusterGroup } }));
+    expect(toCluster).toHaveLength(2);
+    template.allResourcesProperties('AWS::EC2::SecurityGroupIngress', { CidrIp: Match.absent(), CidrIpv6: Match.absent() });
+    template.allResourcesProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
+  });
+
+  it('creates a provisioned cluster, one broker per AZ, TLS in transit, IAM only, broker logs on, Kafka 3.9', () => {
+    // Prepare
+    const { stack, create } = setUp();
+
+    // Act
+    const cluster = create({ clusterName: 'pulse-test', kind: 'provisioned', brokerInstanceType: 'kafka.t3.small' });
+
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::MSK::Cluster', {
+      ClusterName: 'pulse-test',
+      KafkaVersion: '3.9.x',
+      NumberOfBrokerNodes: 2,
+      BrokerNodeGroupInfo: { InstanceType: 'kafka.t3.small', ClientSubnets: [Match.anyValue(), Match.anyValue()] },
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } },
+      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      LoggingInfo: { BrokerLogs: { CloudWatchLogs: { Enabled: true } } },
+    });
+    expect(cluster.brokerCount).toBe(2);
+  });
+
+  it('uses an existing cluster by ARN and opens its security group to the functions on 9098', () => {
+    // Prepare
+    const { stack, network, create } = setUp({}, true);
+
+    // Act
+    const cluster = create({ existingClusterArn: EXISTING.clusterArn, existingClusterSecurityGroupId: EXISTING.clusterSecurityGroupId });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::MSK::ServerlessCluster', 0);
+    template.resourceCountIs('AWS::MSK::Cluster', 0);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      ...PORT_9098,
+      GroupId: EXISTING.clusterSecurityGroupId,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [logicalIdOf(network.functionSecurityGroup), 'GroupId'] },
+    });
+    expect(cluster).toMatchObject({ kind: 'existing', clusterArn: EXISTING.clusterArn, clusterName: 'shared' });
+  });
+
+  it('lets the functions reach an existing cluster whose security group it was not given within the VPC', () => {
+    // Prepare
+    const { stack, create } = setUp({}, true);
+
+    // Act
+    create({ existingClusterArn: EXISTING.clusterArn });
+
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: Match.arrayWith([{ ...PORT_9098, CidrIp: '10.20.0.0/16', Description: 'Kafka brokers (IAM auth over TLS)' }]),
+    });
+  });
+
+  it.each([
+    [{ existingClusterArn: EXISTING.clusterArn, kind: 'provisioned' as const }, 'existingClusterArn excludes kind, clusterName and brokerInstanceType'],
+    [{ clusterName: 'pulse-test', brokerInstanceType: 'kafka.t3.small' }, 'brokerInstanceType applies to a provisioned cluster only'],
+    [{ clusterName: 'pulse-test', existingClusterSecurityGroupId: EXISTING.clusterSecurityGroupId }, 'existingClusterSecurityGroupId needs existingClusterArn'],
+    [{}, 'clusterName is required to create a cluster'],
+  ])('throws on the conflicting props %j', (props, message) => {
+    // Prepare
+    const { create } = setUp();
+
+    // Act
+    const creating = () => create(props);
+
+    // Assess
+    expect(creating).toThrow(message);
+  });
+});
+
+describe('KafkaResourceArns', () => {
+  it('derives topic and group ARNs from a literal cluster ARN', () => {
+    // Act
+    const arns = new KafkaResourceArns(EXISTING.clusterArn, 'shared');
+
+    // Assess
+    expect(arns.topic('orders')).toBe('arn:aws:kafka:eu-west-1:123456789012:topic/shared/abcd1234-abcd-cafe-abab-9876543210ab-4/orders');
+    expect(arns.group('pulse-enrichment-orders')).toBe('arn:aws:kafka:eu-west-1:123456789012:group/shared/abcd1234-abcd-cafe-abab-9876543210ab-4/pulse-enrichment-orders');
+  });
+
+  it('derives them from the cluster’s name and the uuid that MSK puts third in the ARN of a cluster created here', () => {
+    // Prepare
+    const { stack, create } = setUp();
+    const cluster = create({ clusterName: 'pulse-test' });
+
+    // Act
+    const topicArn = Stack.of(stack).resolve(cluster.arns.topic('orders'));
+
+    // Assess
+    expect(topicArn).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':kafka:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':topic/pulse-test/',
+          { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalIdOf(cluster.resource as never), 'Arn'] }] }] },
+          '/orders',
+        ],
+      ],
+    });
+  });
+
+  it('throws for a literal ARN that is not a cluster’s', () => {
+    // Act
+    const deriving = () => new KafkaResourceArns('arn:aws:kafka:eu-west-1:123456789012:topic/shared/abc/orders', 'shared');
+
+    // Assess
+    expect(deriving).toThrow('KafkaResourceArns: not an MSK cluster ARN');
+  });
+});

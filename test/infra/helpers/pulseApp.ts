@@ -1,0 +1,160 @@
+/**
+ * Synthesizes the Pulse app as `cdk synth` does (the feature flags of `cdk.json`, the context of a
+ * deployment), without the CLI: for snapshot, assertion, cdk-nag and cfn-lint tests.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+import cdkJson from '../../../cdk.json';
+import { configFromContext } from '../../../lib/config';
+import { createPulseStacks, type PulseStacks } from '../../../lib/pulseApp';
+
+/** The account, region and ids of the existing-cluster variant. */
+export const EXISTING = {
+  account: '123456789012',
+  region: 'eu-west-1',
+  vpcId: 'vpc-0abc1234def567890',
+  clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/shared/abcd1234-abcd-cafe-abab-9876543210ab-4',
+  clusterSecurityGroupId: 'sg-0123456789abcdef0',
+} as const;
+
+/** What `Vpc.fromLookup` would have cached in `cdk.context.json` for the existing VPC. */
+export const EXISTING_VPC_LOOKUP = {
+  [`vpc-provider:account=${EXISTING.account}:filter.vpc-id=${EXISTING.vpcId}:region=${EXISTING.region}:returnAsymmetricSubnets=true`]: {
+    vpcId: EXISTING.vpcId,
+    vpcCidrBlock: '10.20.0.0/16',
+    ownerAccountId: EXISTING.account,
+    availabilityZones: [],
+    subnetGroups: [
+      {
+        name: 'Private',
+        type: 'Private',
+        subnets: [
+          { subnetId: 'subnet-0aaaaaaaaaaaaaaa1', cidr: '10.20.0.0/20', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0aaaaaaaaaaaaaaa1' },
+          { subnetId: 'subnet-0bbbbbbbbbbbbbbb2', cidr: '10.20.16.0/20', availabilityZone: 'eu-west-1b', routeTableId: 'rtb-0bbbbbbbbbbbbbbb2' },
+        ],
+      },
+    ],
+  },
+};
+
+/** The deployments the tests synthesize, by name: the default and one per cluster mode. */
+export const VARIANTS = {
+  /** `npx cdk synth`: MSK Serverless in a new VPC, on-demand pollers. */
+  serverless: { stage: 'dev' },
+  /** A provisioned cluster, the Keyspaces mirror, and provisioned pollers with every error-handling control. */
+  provisioned: {
+    stage: 'prod',
+    clusterMode: 'provisioned',
+    keyspaces: 'true',
+    minPollers: '1',
+    maxPollers: '3',
+    retryAttempts: '3',
+    maxRecordAgeSeconds: '3600',
+    bisectOnError: 'true',
+    partialBatchResponse: 'true',
+    onFailure: 'kafka',
+  },
+  /** An existing cluster in an existing VPC, looked up in a given account and region. */
+  existing: {
+    stage: 'shared',
+    clusterMode: 'existing',
+    existingClusterArn: EXISTING.clusterArn,
+    clusterSecurityGroupId: EXISTING.clusterSecurityGroupId,
+    existingVpcId: EXISTING.vpcId,
+    account: EXISTING.account,
+    region: EXISTING.region,
+    ...EXISTING_VPC_LOOKUP,
+  },
+} satisfies Record<string, Record<string, unknown>>;
+
+/** The name of a variant. */
+export type VariantName = keyof typeof VARIANTS;
+
+/** Variants that differ only in the on-failure destination, for the checks that must see every resource kind. */
+export const FAILURE_DESTINATION_VARIANTS = {
+  sqsFailures: { stage: 'sqs', minPollers: '1', onFailure: 'sqs' },
+  snsFailures: { stage: 'sns', minPollers: '1', onFailure: 'sns' },
+  s3Failures: { stage: 's3', minPollers: '1', onFailure: 's3' },
+} satisfies Record<string, Record<string, unknown>>;
+
+/** Every variant the checks (cdk-nag, cfn-lint) run over. */
+export const ALL_VARIANTS = { ...VARIANTS, ...FAILURE_DESTINATION_VARIANTS };
+
+/** How long synthesizing a few variants may take (esbuild bundles five functions per synth). */
+export const SYNTH_TIMEOUT_MS = 120_000;
+
+/** One synthesized deployment. */
+export interface SynthesizedPulse {
+  readonly app: App;
+  readonly stacks: PulseStacks;
+  readonly assembly: CloudAssembly;
+  readonly data: Template;
+  readonly pipeline: Template;
+  /** Paths of the synthesized templates, for cfn-lint. */
+  readonly templateFiles: readonly string[];
+}
+
+/**
+ * One output directory for every synthesis of a test file: the CDK caches a bundled asset per
+ * output directory, so the functions are bundled once per file rather than once per synthesis.
+ * Variants have distinct stages, hence distinct stack names and template files.
+ */
+const OUTDIR = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-cdk-test-'));
+
+/** Synthesizes Pulse with `cdk.json`'s feature flags and `context` on top. */
+export function synthesizePulse(context: Readonly<Record<string, unknown>> = {}): SynthesizedPulse {
+  // No CDKMetadata resource: it changes with the library version, not with the infrastructure.
+  const app = new App({ context: { ...cdkJson.context, ...context }, analyticsReporting: false, outdir: OUTDIR });
+  const stacks = createPulseStacks(app, configFromContext(app.node.getAllContext() as Record<string, unknown>));
+  const assembly = app.synth();
+  return {
+    app,
+    stacks,
+    assembly,
+    data: Template.fromStack(stacks.data),
+    pipeline: Template.fromStack(stacks.pipeline),
+    templateFiles: assembly.stacks.map((stack) => path.join(assembly.directory, stack.templateFile)),
+  };
+}
+
+/**
+ * Synthesizes the given variants once, before the tests of the calling file.
+ * @returns the synthesized variant of a name
+ */
+export function synthesizeBeforeAll(variants: Readonly<Record<string, Readonly<Record<string, unknown>>>>): (name: string) => SynthesizedPulse {
+  const synthesized = new Map<string, SynthesizedPulse>();
+  beforeAll(() => {
+    for (const [name, context] of Object.entries(variants)) synthesized.set(name, synthesizePulse(context));
+  }, SYNTH_TIMEOUT_MS);
+  return (name) => {
+    const result = synthesized.get(name);
+    if (!result) throw new Error(`variant ${name} was not synthesized`);
+    return result;
+  };
+}
+
+/** An empty stack with the app's feature flags (and cached lookups), to test one construct in. */
+export function bareStack(props: StackProps = {}): Stack {
+  return new Stack(new App({ context: { ...cdkJson.context, ...EXISTING_VPC_LOOKUP }, analyticsReporting: false, outdir: OUTDIR }), 'Test', props);
+}
+
+/** An asset hash: the name of a bundled zip or a staged file. */
+const ASSET_HASH = /\b[0-9a-f]{64}\b/g;
+
+/**
+ * A template with its asset hashes replaced by a placeholder, so that its snapshot changes when the
+ * infrastructure does, not when a handler's code does.
+ */
+export function withoutAssetHashes(template: unknown): unknown {
+  return JSON.parse(JSON.stringify(template).replace(ASSET_HASH, '<asset-hash>'));
+}
+
+/** The logical id of a construct's CloudFormation resource (the construct itself for an L1). */
+export function logicalIdOf(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+}

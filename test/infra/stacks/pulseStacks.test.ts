@@ -1,0 +1,141 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Token } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { STREAMS } from '../../../lambdas/domain/streams/registry';
+import { ALL_VARIANTS, EXISTING, VARIANTS, logicalIdOf, synthesizeBeforeAll, type SynthesizedPulse } from '../helpers/pulseApp';
+
+const variant = synthesizeBeforeAll(ALL_VARIANTS);
+
+type Statement = { Action: string | string[]; Resource: unknown };
+
+/** Every IAM statement of both stacks of a variant. */
+function allStatements(result: SynthesizedPulse): Statement[] {
+  return [result.data, result.pipeline].flatMap((template) =>
+    Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]),
+  );
+}
+
+describe('the Pulse stacks', () => {
+  it('are env-agnostic by default: synth needs no AWS account or credentials', () => {
+    // Act
+    const { stacks } = variant('serverless');
+
+    // Assess
+    expect(stacks.data.stackName).toBe('Pulse-dev-Data');
+    expect(stacks.pipeline.stackName).toBe('Pulse-dev-Pipeline');
+    expect(Token.isUnresolved(stacks.data.account)).toBe(true);
+    expect(Token.isUnresolved(stacks.pipeline.region)).toBe(true);
+  });
+
+  it('hold, by default, the MSK Serverless cluster, the topics resource, the two tables and the network in the data stack', () => {
+    // Prepare
+    const { data } = variant('serverless');
+
+    // Assess
+    data.resourceCountIs('AWS::MSK::ServerlessCluster', 1);
+    data.resourceCountIs('Custom::PulseKafkaTopics', 1);
+    data.resourceCountIs('AWS::DynamoDB::Table', 2);
+    data.resourceCountIs('AWS::EC2::VPC', 1);
+    data.resourceCountIs('AWS::Cassandra::Keyspace', 0);
+  });
+
+  it('hold the mappings, the HTTP API, the schedule, the dashboard and the alarms in the pipeline stack', () => {
+    // Prepare
+    const { pipeline } = variant('serverless');
+
+    // Assess
+    pipeline.resourceCountIs('AWS::Lambda::EventSourceMapping', 2 * STREAMS.length);
+    pipeline.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    pipeline.resourceCountIs('AWS::Events::Rule', 1);
+    pipeline.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    pipeline.resourceCountIs('AWS::Lambda::Function', 4);
+  });
+
+  it('output the cluster ARN and the table names from the data stack', () => {
+    // Prepare
+    const { data, stacks } = variant('serverless');
+
+    // Assess
+    data.hasOutput('ClusterArn', { Value: { 'Fn::GetAtt': [logicalIdOf(stacks.data.cluster.resource as never), 'Arn'] } });
+    data.hasOutput('EventsTableName', { Value: { Ref: logicalIdOf(stacks.data.storage.events) } });
+    data.hasOutput('AggregatesTableName', { Value: { Ref: logicalIdOf(stacks.data.storage.aggregates) } });
+  });
+
+  it('output the API URL, the dashboard URL and the alarm topic from the pipeline stack', () => {
+    // Prepare
+    const { pipeline } = variant('serverless');
+
+    // Assess
+    pipeline.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
+    pipeline.hasOutput('DashboardUrl', {
+      Value: { 'Fn::Join': ['', Match.arrayWith(['.console.aws.amazon.com/cloudwatch/home?region=', '#dashboards:name=', { Ref: Match.stringLikeRegexp('Dashboard') }])] },
+    });
+    pipeline.hasOutput('AlarmTopicArn', { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
+  });
+
+  it('create the topics only once the VPC endpoints the topics function needs exist', () => {
+    // Prepare
+    const { data, stacks } = variant('serverless');
+    const resource = data.toJSON().Resources[logicalIdOf(stacks.data.topics.ready as never)];
+
+    // Assess
+    for (const endpoint of stacks.data.network.interfaceEndpoints.values()) expect(resource.DependsOn).toContain(logicalIdOf(endpoint));
+  });
+
+  it('hold, with a provisioned cluster, the cluster, an AWS::MSK::Topic per topic and the Keyspaces mirror', () => {
+    // Prepare
+    const { data, pipeline, stacks } = variant('provisioned');
+
+    // Assess
+    data.resourceCountIs('AWS::MSK::Cluster', 1);
+    data.resourceCountIs('AWS::MSK::Topic', 2 * STREAMS.length);
+    data.resourceCountIs('Custom::PulseKafkaTopics', 0);
+    data.resourceCountIs('AWS::Cassandra::Table', 1);
+    data.hasOutput('KeyspaceName', { Value: { Ref: logicalIdOf(stacks.data.keyspaces?.keyspace as never) } });
+    pipeline.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalIdOf(stacks.pipeline.processing.aggregation.role as never) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['cassandra:Modify', 'cassandra:Select'] })]) },
+    });
+  });
+
+  it('use an existing cluster and VPC in the given account and region, with literal topic ARNs', () => {
+    // Prepare
+    const { data, pipeline, stacks } = variant('existing');
+
+    // Assess
+    expect(stacks.data.account).toBe(EXISTING.account);
+    expect(stacks.pipeline.region).toBe(EXISTING.region);
+    data.resourceCountIs('AWS::EC2::VPC', 0);
+    data.resourceCountIs('AWS::MSK::ServerlessCluster', 0);
+    data.hasResourceProperties('Custom::PulseKafkaTopics', { ClusterArn: EXISTING.clusterArn });
+    pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: EXISTING.clusterArn });
+    pipeline.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'] } });
+    expect(JSON.stringify(pipeline.toJSON())).toContain('arn:aws:kafka:eu-west-1:123456789012:topic/shared/abcd1234-abcd-cafe-abab-9876543210ab-4/orders');
+  });
+
+  it.each(Object.keys(ALL_VARIANTS))('grant no kafka-cluster action with a wildcard, nor on a wildcard resource, in the %s deployment', (name) => {
+    // Prepare
+    const kafkaStatements = allStatements(variant(name)).filter((statement) => JSON.stringify(statement.Action).includes('kafka'));
+
+    // Assess
+    expect(kafkaStatements.length).toBeGreaterThan(0);
+    for (const statement of kafkaStatements) {
+      expect(JSON.stringify(statement.Action)).not.toContain('*');
+      expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|\/\*"/);
+    }
+  });
+
+  it('bundle each function locally into a minified index.js with its source map', () => {
+    // Prepare
+    const { assembly } = variant(Object.keys(VARIANTS)[0] as string);
+    const assets = fs.readdirSync(assembly.directory).filter((entry) => entry.startsWith('asset.') && fs.existsSync(path.join(assembly.directory, entry, 'index.js.map')));
+
+    // Assess
+    expect(assets.length).toBeGreaterThanOrEqual(5);
+    for (const asset of assets) {
+      const code = fs.statSync(path.join(assembly.directory, asset, 'index.js')).size;
+      expect(code).toBeLessThan(5 * 1024 * 1024);
+    }
+  });
+});

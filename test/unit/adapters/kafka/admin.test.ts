@@ -1,0 +1,84 @@
+import { ensureTopics, ensureTopicsOn } from '../../../../lambdas/adapters/kafka/admin';
+import { fakeKafkaAdmin } from '../../../helpers/fakeKafkaAdmin';
+
+describe('ensureTopics', () => {
+  it('creates only the missing topics, with the given partitions and the broker’s replication factor', async () => {
+    // Prepare
+    const { admin, createCalls: created } = fakeKafkaAdmin(['orders']);
+
+    // Act
+    const result = await ensureTopics(admin, ['orders', 'orders.dlq', 'tickets'], { partitions: 3 });
+
+    // Assess
+    expect(result).toEqual(['orders.dlq', 'tickets']);
+    expect(created).toEqual([
+      [
+        { topic: 'orders.dlq', numPartitions: 3 },
+        { topic: 'tickets', numPartitions: 3 },
+      ],
+    ]);
+    expect(admin.createTopics).toHaveBeenCalledWith(expect.objectContaining({ waitForLeaders: true }));
+  });
+
+  it('sets the replication factor when asked (a single local broker needs 1)', async () => {
+    // Prepare
+    const { admin, createCalls: created } = fakeKafkaAdmin();
+
+    // Act
+    await ensureTopics(admin, ['orders'], { partitions: 3, replicationFactor: 1 });
+
+    // Assess
+    expect(created).toEqual([[{ topic: 'orders', numPartitions: 3, replicationFactor: 1 }]]);
+  });
+
+  it('does nothing when every topic exists, so running it again is safe', async () => {
+    // Prepare
+    const { admin } = fakeKafkaAdmin(['orders', 'orders.dlq']);
+
+    // Act
+    const result = await ensureTopics(admin, ['orders', 'orders.dlq'], { partitions: 3 });
+
+    // Assess
+    expect(result).toEqual([]);
+    expect(admin.createTopics).not.toHaveBeenCalled();
+  });
+
+  it('asks for a topic listed twice once', async () => {
+    // Prepare
+    const { admin, createCalls: created } = fakeKafkaAdmin();
+
+    // Act
+    await ensureTopics(admin, ['orders', 'orders'], { partitions: 1 });
+
+    // Assess
+    expect(created).toEqual([[{ topic: 'orders', numPartitions: 1 }]]);
+  });
+});
+
+describe('ensureTopicsOn', () => {
+  it('connects an admin client, creates the missing topics and disconnects', async () => {
+    // Prepare
+    const { admin, kafka } = fakeKafkaAdmin();
+
+    // Act
+    const result = await ensureTopicsOn(kafka, ['orders'], { partitions: 3 });
+
+    // Assess
+    expect(result).toEqual(['orders']);
+    expect(admin.connect).toHaveBeenCalledTimes(1);
+    expect(admin.disconnect).toHaveBeenCalledTimes(1);
+  });
+
+  it('disconnects when creation fails, and passes the failure on', async () => {
+    // Prepare
+    const { admin, kafka } = fakeKafkaAdmin();
+    admin.createTopics.mockRejectedValueOnce(new Error('TOPIC_AUTHORIZATION_FAILED'));
+
+    // Act
+    const attempt = ensureTopicsOn(kafka, ['orders'], { partitions: 3 });
+
+    // Assess
+    await expect(attempt).rejects.toThrow('TOPIC_AUTHORIZATION_FAILED');
+    expect(admin.disconnect).toHaveBeenCalledTimes(1);
+  });
+});
