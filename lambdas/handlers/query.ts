@@ -1,7 +1,8 @@
 /**
  * The query Lambda: the read side of Pulse behind an API Gateway HTTP API (payload 2.0, one
- * `$default` route). It stays thin: match the route, check the parameters, call a repository and
- * shape the answer; the pure parts live in `./query/`. The local twin runs this same module.
+ * `$default` route), serving the JSON and CSV API, its OpenAPI document and the dashboard. It
+ * stays thin: match the route, check the parameters, call a repository and shape the answer; the
+ * pure parts live in `./query/`. The local twin runs this same module.
  *
  * Bad input is always a 4xx with a message naming what to fix; only a fault of the function or
  * of DynamoDB is a 5xx, logged without request data beyond the route (events carry user ids).
@@ -16,6 +17,7 @@ import { EventsRepository, InvalidCursorError, type EventPage } from '../adapter
 import { loadSettings, requireSetting, validationLimitsOf } from '../config/settings';
 import { formatInstant } from '../domain/time';
 import type { HandlerInstance } from './handlerInstance';
+import { dashboardAsset, dashboardPage, type RequestHeaders } from './query/dashboard';
 import {
   ensureRankable,
   groupFilterOf,
@@ -27,19 +29,10 @@ import {
 import { decodeListingCursor, encodeListingCursor, rangeOfCursor } from './query/cursor';
 import { eventsCsv, seriesCsv } from './query/csv';
 import { ApiError, badRequest, csvResponse, ensureDeliverable, errorResponse, jsonResponse, notFound, type HttpResponse } from './query/http';
-import {
-  eventsParameters,
-  formatBound,
-  noParameters,
-  parseParameters,
-  readQueryParameters,
-  resolveRange,
-  seriesParameters,
-  topParameters,
-  type QueryParameters,
-  type TimeRange,
-} from './query/params';
+import { openApiDocument } from './query/openapi';
+import { formatBound, parseParameters, readQueryParameters, resolveRange, ROUTE_PARAMETERS, type QueryParameters, type TimeRange } from './query/params';
 import { matchRoute, type Route, type RouteName } from './query/routes';
+import type { EventsBody, HealthBody, HealthUnavailableBody, SeriesBody, TopBody } from './query/schemas';
 import { filterPoints, rankGroups, sortPoints } from './query/series';
 
 /** Physical names of the two tables, as `/health` reports them. */
@@ -95,7 +88,7 @@ export function createQueryHandler(deps: QueryDependencies): QueryHandler {
       const matched = matchRoute(method, event.rawPath);
       route = matched.name;
       const parameters = readQueryParameters(event.rawQueryString, event.queryStringParameters);
-      return await answer(matched, parameters, context);
+      return await answer(matched, { parameters, headers: event.headers ?? {} }, context);
     } catch (error) {
       if (error instanceof ApiError) return errorResponse(error);
       context.logger.error({ message: 'query failed unexpectedly', route, method }, asError(error));
@@ -104,12 +97,27 @@ export function createQueryHandler(deps: QueryDependencies): QueryHandler {
   };
 }
 
-function answer(route: Route, parameters: QueryParameters, context: RouteContext): Promise<HttpResponse> {
+/** What a route reads of the request besides its path. */
+interface RequestParts {
+  readonly parameters: QueryParameters;
+  readonly headers: RequestHeaders;
+}
+
+function answer(route: Route, { parameters, headers }: RequestParts, context: RouteContext): Promise<HttpResponse> {
   switch (route.name) {
+    case 'dashboard':
+      parseParameters(ROUTE_PARAMETERS.dashboard, parameters);
+      return Promise.resolve(dashboardPage(headers));
+    case 'asset':
+      parseParameters(ROUTE_PARAMETERS.asset, parameters);
+      return Promise.resolve(dashboardAsset(route.file, headers));
+    case 'openapi':
+      parseParameters(ROUTE_PARAMETERS.openapi, parameters);
+      return Promise.resolve(jsonResponse(200, openApiDocument()));
     case 'health':
       return health(parameters, context);
     case 'streams':
-      parseParameters(noParameters, parameters);
+      parseParameters(ROUTE_PARAMETERS.streams, parameters);
       return Promise.resolve(jsonResponse(200, listStreams()));
     case 'series':
       return series(route.stream, route.aggregation, parameters, context);
@@ -123,19 +131,21 @@ function answer(route: Route, parameters: QueryParameters, context: RouteContext
 }
 
 async function health(parameters: QueryParameters, context: RouteContext): Promise<HttpResponse> {
-  parseParameters(noParameters, parameters);
+  parseParameters(ROUTE_PARAMETERS.health, parameters);
   try {
     await context.ping();
   } catch (error) {
     context.logger.error({ message: 'health check failed: DynamoDB not reachable' }, asError(error));
     // The cause stays in the logs: AWS messages name accounts and roles.
-    return jsonResponse(503, { status: 'unavailable', message: 'the tables are not reachable from the query function; see its logs' });
+    const unavailable: HealthUnavailableBody = { status: 'unavailable', message: 'the tables are not reachable from the query function; see its logs' };
+    return jsonResponse(503, unavailable);
   }
-  return jsonResponse(200, {
+  const body: HealthBody = {
     status: 'ok',
     ...(context.tables ? { tables: { events: context.tables.events, aggregates: context.tables.aggregates } } : {}),
     time: formatInstant(context.now()),
-  });
+  };
+  return jsonResponse(200, body);
 }
 
 function resolveStreamAggregation(streamName: string, aggregationName: string): ResolvedAggregation {
@@ -148,28 +158,27 @@ function rangeEcho(range: TimeRange): { from: string; to: string } {
 
 async function series(streamName: string, aggregationName: string, parameters: QueryParameters, context: RouteContext): Promise<HttpResponse> {
   const aggregation = resolveStreamAggregation(streamName, aggregationName);
-  const { from, to, group, format } = parseParameters(seriesParameters, parameters);
+  const { from, to, group, format } = parseParameters(ROUTE_PARAMETERS.series, parameters);
   const filter = group === undefined ? undefined : groupFilterOf(aggregation, group);
   const range = resolveRange({ from, to }, context.now());
   const { name, groupBy } = aggregation.description;
   const points = await context.aggregates.querySeries(aggregation.stream, name, range.fromMs, range.toMs);
   const shaped = sortPoints(filter ? filterPoints(points, filter) : points, groupBy);
-  const response =
-    format === 'csv'
-      ? csvResponse(seriesCsv(shaped, aggregation.description))
-      : jsonResponse(200, { stream: aggregation.stream, aggregation: name, ...rangeEcho(range), points: shaped });
+  const body: SeriesBody = { stream: aggregation.stream, aggregation: name, ...rangeEcho(range), points: shaped };
+  const response = format === 'csv' ? csvResponse(seriesCsv(shaped, aggregation.description)) : jsonResponse(200, body);
   return ensureDeliverable(response, SERIES_ADVICE);
 }
 
 async function top(streamName: string, aggregationName: string, parameters: QueryParameters, context: RouteContext): Promise<HttpResponse> {
   const aggregation = resolveStreamAggregation(streamName, aggregationName);
-  const { from, to, by, limit } = parseParameters(topParameters, parameters);
+  const { from, to, by, limit } = parseParameters(ROUTE_PARAMETERS.top, parameters);
   ensureRankable(aggregation, by);
   const range = resolveRange({ from, to }, context.now());
   const { name, groupBy } = aggregation.description;
   const points = await context.aggregates.querySeries(aggregation.stream, name, range.fromMs, range.toMs);
   const items = rankGroups(points, { by, limit, groupBy, scale: aggregation.scale });
-  return jsonResponse(200, { stream: aggregation.stream, aggregation: name, ...rangeEcho(range), by, items });
+  const body: TopBody = { stream: aggregation.stream, aggregation: name, ...rangeEcho(range), by, items };
+  return jsonResponse(200, body);
 }
 
 function checkEventId(eventId: string): void {
@@ -181,7 +190,7 @@ function checkEventId(eventId: string): void {
 
 async function eventById(streamName: string, eventId: string, parameters: QueryParameters, context: RouteContext): Promise<HttpResponse> {
   const stream = resolveStream(streamName);
-  parseParameters(noParameters, parameters);
+  parseParameters(ROUTE_PARAMETERS.event, parameters);
   checkEventId(eventId);
   const event = await context.events.getEvent(stream.name, eventId);
   if (!event) {
@@ -205,16 +214,17 @@ async function readPage(context: RouteContext, stream: string, range: TimeRange,
 
 async function listEvents(streamName: string, parameters: QueryParameters, context: RouteContext): Promise<HttpResponse> {
   const stream = resolveStream(streamName);
-  const { from, to, limit, cursor, format } = parseParameters(eventsParameters, parameters);
+  const { from, to, limit, cursor, format } = parseParameters(ROUTE_PARAMETERS.events, parameters);
   const continued = cursor === undefined ? undefined : decodeListingCursor(cursor, stream.name);
   const range = resolveRange(continued ? rangeOfCursor(continued, { from, to }) : { from, to }, context.now());
   const page = await readPage(context, stream.name, range, limit, continued?.page);
   const next = page.cursor === undefined ? undefined : encodeListingCursor({ stream: stream.name, ...range, page: page.cursor });
+  const body: EventsBody = { items: page.items, ...(next === undefined ? {} : { cursor: next }) };
   const response =
     format === 'csv'
       ? // CSV has no place for the cursor, so it travels in a header.
         csvResponse(eventsCsv(page.items), next === undefined ? {} : { 'x-next-cursor': next })
-      : jsonResponse(200, { items: page.items, ...(next === undefined ? {} : { cursor: next }) });
+      : jsonResponse(200, body);
   return ensureDeliverable(response, EVENTS_ADVICE);
 }
 

@@ -12,6 +12,7 @@ import {
 import type { AnyStreamDefinition } from '../../domain/streams/types';
 import { INVALID_REASONS } from '../../domain/validation';
 import { badRequest, notFound } from './http';
+import type { StreamsBody } from './schemas';
 
 /** An aggregation as the query routes need it: its description and, when measured, its decimal scale. */
 export interface ResolvedAggregation {
@@ -28,12 +29,13 @@ export interface GroupFilter {
 }
 
 /** The body of `GET /v1/streams`. */
-export function listStreams(): { streams: { name: string; description: string; aggregations: AggregationDescription[] }[] } {
+export function listStreams(): StreamsBody {
   return {
     streams: STREAMS.map((stream) => ({
       name: stream.name,
       description: stream.description,
-      aggregations: describeAggregations(stream),
+      // Copies: the registry's descriptions are read-only, the body is built fresh for each answer.
+      aggregations: describeAggregations(stream).map((aggregation) => ({ ...aggregation, groupBy: [...aggregation.groupBy], measures: [...aggregation.measures] })),
     })),
   };
 }

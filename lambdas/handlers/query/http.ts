@@ -4,12 +4,13 @@
  * shape (`{"error","message"}`).
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ERROR_CODES, ErrorBody } from './schemas';
 
 /** A response as API Gateway (payload 2.0) expects it from Lambda. */
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
 
 /** The error codes of the API; each has one HTTP status. */
-export type ErrorCode = 'bad_request' | 'not_found' | 'method_not_allowed' | 'internal_error';
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   bad_request: 400,
@@ -76,7 +77,8 @@ export function csvResponse(text: string, headers: Readonly<Record<string, strin
 
 /** The JSON answer to an `ApiError`. */
 export function errorResponse(error: ApiError): HttpResponse {
-  return jsonResponse(error.status, { error: error.code, message: error.message }, error.headers);
+  const body: ErrorBody = { error: error.code, message: error.message };
+  return jsonResponse(error.status, body, error.headers);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { formatInstant, formatMinute } from '../../domain/time';
 import { badRequest } from './http';
+import type { RouteName } from './routes';
 
 /** Decoded query parameters, one value per name. */
 export type QueryParameters = ReadonlyMap<string, string>;
@@ -67,55 +68,92 @@ export function readQueryParameters(
 const zonedDateTime = z.iso.datetime({ offset: true });
 const localDateTime = z.iso.datetime({ local: true });
 
-/** An ISO-8601 date-time with a zone (`Z` or `±hh:mm`), as epoch milliseconds. */
-const instant = z.string().transform((text, context) => {
-  if (zonedDateTime.safeParse(text).success) return Date.parse(text);
-  const message = localDateTime.safeParse(text).success
-    ? `has no time zone; add Z (UTC) or an offset such as +01:00, e.g. ${text}Z`
-    : 'must be an ISO-8601 date-time with a zone, e.g. 2026-11-25T04:00:00Z';
-  context.addIssue({ code: 'custom', message });
-  return z.NEVER;
-});
+/**
+ * An ISO-8601 date-time with a zone (`Z` or `±hh:mm`), as epoch milliseconds. The `meta` is what
+ * the OpenAPI document says of it: the transform hides the string checks from `z.toJSONSchema`
+ * (which also drops defaults of transformed values: the document reads those by parsing `{}`).
+ */
+const instant = z
+  .string()
+  .transform((text, context) => {
+    if (zonedDateTime.safeParse(text).success) return Date.parse(text);
+    const message = localDateTime.safeParse(text).success
+      ? `has no time zone; add Z (UTC) or an offset such as +01:00, e.g. ${text}Z`
+      : 'must be an ISO-8601 date-time with a zone, e.g. 2026-11-25T04:00:00Z';
+    context.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  })
+  .meta({
+    format: 'date-time',
+    // RFC 3339 also allows a lower-case t and z; the pattern says that this API wants them upper-case.
+    pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$',
+  });
 
-/** A whole number within bounds, from its text. */
-function wholeNumber(min: number, max: number) {
+/**
+ * A whole number within bounds, `fallback` when absent, from its text: digits only, so `1e2`,
+ * ` 5` or `0x10` are refused rather than read as numbers. Documented as the integer it stands for.
+ */
+function wholeNumber(min: number, max: number, fallback: number) {
   const message = `must be a whole number from ${min} to ${max}`;
   return z
     .string()
-    .regex(/^\d{1,9}$/, message)
-    .transform(Number)
-    .pipe(z.number().min(min, message).max(max, message));
+    .transform((text, context) => {
+      const value = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
+      if (value >= min && value <= max) return value;
+      context.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    })
+    .default(fallback)
+    .meta({ type: 'integer', minimum: min, maximum: max });
 }
 
-const outputFormat = z.enum(['json', 'csv'], { error: 'must be json or csv' });
+const outputFormat = z.enum(['json', 'csv'], { error: 'must be json or csv' }).describe('json, or csv (RFC 4180, one record per line)');
+
+const RANGE_ADVICE = `[from, to) spans at most ${MAX_RANGE_DAYS} days; without from and to, the last hour; with one, one hour from it`;
 
 /** Parameters of a series: `GET /v1/streams/{stream}/aggregations/{aggregation}`. */
 export const seriesParameters = z.object({
-  from: instant.optional(),
-  to: instant.optional(),
-  group: z.string().min(1, 'must not be empty').optional(),
+  from: instant.optional().describe(`start of the range, included; ${RANGE_ADVICE}`),
+  to: instant.optional().describe('end of the range, excluded'),
+  group: z.string().min(1, 'must not be empty').optional().describe("only the points of this value of the aggregation's one dimension"),
   format: outputFormat.default('json'),
 });
 
 /** Parameters of a ranking: `GET /v1/streams/{stream}/aggregations/{aggregation}/top`. */
 export const topParameters = z.object({
-  from: instant.optional(),
-  to: instant.optional(),
-  by: z.enum(['count', 'sum'], { error: 'must be count or sum' }).default('count'),
-  limit: wholeNumber(1, 100).default(10),
+  from: instant.optional().describe(`start of the range, included; ${RANGE_ADVICE}`),
+  to: instant.optional().describe('end of the range, excluded'),
+  by: z.enum(['count', 'sum'], { error: 'must be count or sum' }).default('count').describe('rank by count, or by sum (measured aggregations only)'),
+  limit: wholeNumber(1, 100, 10).describe('how many groups'),
 });
 
 /** Parameters of an events listing: `GET /v1/streams/{stream}/events`. */
 export const eventsParameters = z.object({
-  from: instant.optional(),
-  to: instant.optional(),
-  limit: wholeNumber(1, 500).default(50),
-  cursor: z.string().min(1, 'must not be empty').optional(),
+  from: instant.optional().describe(`start of the range of event times, included; ${RANGE_ADVICE}`),
+  to: instant.optional().describe('end of the range, excluded'),
+  limit: wholeNumber(1, 500, 50).describe('events per page'),
+  cursor: z.string().min(1, 'must not be empty').optional().describe('the cursor of the previous page, to continue its listing'),
   format: outputFormat.default('json'),
 });
 
 /** Routes without parameters. */
 export const noParameters = z.object({});
+
+/**
+ * The query parameters of every route: the handler parses each request with its route's entry and
+ * the OpenAPI document lists the same entry's fields, so the two cannot name different parameters.
+ */
+export const ROUTE_PARAMETERS = {
+  dashboard: noParameters,
+  asset: noParameters,
+  openapi: noParameters,
+  health: noParameters,
+  streams: noParameters,
+  series: seriesParameters,
+  top: topParameters,
+  event: noParameters,
+  events: eventsParameters,
+} as const satisfies Readonly<Record<RouteName, z.ZodObject>>;
 
 /**
  * A route's parameters, checked by its schema.

@@ -1,12 +1,16 @@
 /**
  * Routing of the query API. API Gateway sends every request to one `$default` route, so the
  * handler matches `rawPath` itself; keeping the table here, pure, lets tests cover every path and
- * method without a gateway.
+ * method without a gateway. The OpenAPI document lists its paths from the same table, so a route
+ * cannot be served without being documented.
  */
 import { ApiError, badRequest, notFound } from './http';
 
 /** A matched route with its decoded path parameters. */
 export type Route =
+  | { readonly name: 'dashboard' }
+  | { readonly name: 'asset'; readonly file: string }
+  | { readonly name: 'openapi' }
   | { readonly name: 'health' }
   | { readonly name: 'streams' }
   | { readonly name: 'series'; readonly stream: string; readonly aggregation: string }
@@ -19,10 +23,12 @@ export type RouteName = Route['name'];
 
 type PathParameters = ReadonlyMap<string, string>;
 
-interface RoutePattern {
-  /** Literal segments, and `{name}` for a parameter. */
+/** One route of the table: its path template and how its parameters become a {@link Route}. */
+export interface RoutePattern<N extends RouteName> {
+  readonly name: N;
+  /** Literal segments, and `{name}` for a parameter, as OpenAPI writes path templates. */
   readonly template: string;
-  build(parameters: PathParameters): Route;
+  build(parameters: PathParameters): Extract<Route, { name: N }>;
 }
 
 function parameter(parameters: PathParameters, name: string): string {
@@ -32,26 +38,44 @@ function parameter(parameters: PathParameters, name: string): string {
   return value;
 }
 
-const PATTERNS: readonly RoutePattern[] = [
-  { template: '/health', build: () => ({ name: 'health' }) },
-  { template: '/v1/streams', build: () => ({ name: 'streams' }) },
-  {
+/** Every route, one per name (the type makes a forgotten one a compile error). */
+const ROUTE_TABLE: { readonly [N in RouteName]: RoutePattern<N> } = {
+  dashboard: { name: 'dashboard', template: '/', build: () => ({ name: 'dashboard' }) },
+  asset: { name: 'asset', template: '/assets/{file}', build: (p) => ({ name: 'asset', file: parameter(p, 'file') }) },
+  openapi: { name: 'openapi', template: '/openapi.json', build: () => ({ name: 'openapi' }) },
+  health: { name: 'health', template: '/health', build: () => ({ name: 'health' }) },
+  streams: { name: 'streams', template: '/v1/streams', build: () => ({ name: 'streams' }) },
+  series: {
+    name: 'series',
     template: '/v1/streams/{stream}/aggregations/{aggregation}',
     build: (p) => ({ name: 'series', stream: parameter(p, 'stream'), aggregation: parameter(p, 'aggregation') }),
   },
-  {
+  top: {
+    name: 'top',
     template: '/v1/streams/{stream}/aggregations/{aggregation}/top',
     build: (p) => ({ name: 'top', stream: parameter(p, 'stream'), aggregation: parameter(p, 'aggregation') }),
   },
-  { template: '/v1/streams/{stream}/events', build: (p) => ({ name: 'events', stream: parameter(p, 'stream') }) },
-  {
+  events: { name: 'events', template: '/v1/streams/{stream}/events', build: (p) => ({ name: 'events', stream: parameter(p, 'stream') }) },
+  event: {
+    name: 'event',
     template: '/v1/streams/{stream}/events/{eventId}',
     build: (p) => ({ name: 'event', stream: parameter(p, 'stream'), eventId: parameter(p, 'eventId') }),
   },
-];
+};
+
+/** A route of any name. */
+export type AnyRoutePattern = { [N in RouteName]: RoutePattern<N> }[RouteName];
+
+/** The routes in table order: what the handler serves and the OpenAPI document lists. */
+export const ROUTE_PATTERNS: readonly AnyRoutePattern[] = Object.values(ROUTE_TABLE);
+
+/** The names of a template's path parameters, in path order. */
+export function pathParametersOf(template: string): string[] {
+  return [...template.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
+}
 
 /** The routes as the 404 for an unknown path lists them. */
-const ROUTE_TEMPLATES: readonly string[] = PATTERNS.map((pattern) => `GET ${pattern.template}`);
+const ROUTE_TEMPLATES: readonly string[] = ROUTE_PATTERNS.map((pattern) => `GET ${pattern.template}`);
 
 /**
  * A path segment with percent-encoding undone, so that a category or an event id with spaces or
@@ -87,7 +111,7 @@ function matchTemplate(template: string, segments: readonly string[]): Map<strin
  */
 export function matchRoute(method: string, rawPath: string): Route {
   const segments = rawPath.split('/');
-  for (const pattern of PATTERNS) {
+  for (const pattern of ROUTE_PATTERNS) {
     const raw = matchTemplate(pattern.template, segments);
     if (!raw) continue;
     if (method.toUpperCase() !== 'GET') {

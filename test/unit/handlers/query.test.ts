@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AggregatePoint, AggregatesRepository } from '../../../lambdas/adapters/dynamodb/aggregatesRepository';
@@ -8,6 +8,8 @@ import { ConfigurationError } from '../../../lambdas/config/settings';
 import type { EventObject } from '../../../lambdas/domain/streams/types';
 import { createQueryHandler, handler, queryFromEnvironment, type QueryDependencies } from '../../../lambdas/handlers/query';
 import { encodeListingCursor } from '../../../lambdas/handlers/query/cursor';
+import { httpApiRequest } from '../../helpers/httpApiEvents';
+import { conforming } from '../../helpers/openapiConformance';
 
 const NOW = Date.parse('2026-11-25T04:30:00Z');
 const MINUTE = 60_000;
@@ -58,31 +60,9 @@ class InMemoryEvents implements Pick<EventsRepository, 'getEvent' | 'listEvents'
   }
 }
 
-/** An API Gateway (payload 2.0) request for `target`, a raw path with an optional raw query string. */
-function request(target: string, method = 'GET'): APIGatewayProxyEventV2 {
-  const question = target.indexOf('?');
-  const rawPath = question < 0 ? target : target.slice(0, question);
-  const rawQueryString = question < 0 ? '' : target.slice(question + 1);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers: {},
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'jest' },
-      requestId: 'request-1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '25/Nov/2026:04:30:00 +0000',
-      timeEpoch: NOW,
-    },
-  };
+/** A request for `target` (raw path and query string) at NOW. */
+function request(target: string, method = 'GET', headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+  return httpApiRequest(target, { method, headers, timeEpoch: NOW });
 }
 
 function setup(overrides: Partial<QueryDependencies> = {}) {
@@ -91,15 +71,18 @@ function setup(overrides: Partial<QueryDependencies> = {}) {
   const logger = new Logger({ logLevel: 'SILENT' });
   const loggedErrors = jest.spyOn(logger, 'error');
   let now = NOW;
-  const handle = createQueryHandler({
+  // Every response of every test is checked against the OpenAPI document the handler serves.
+  const handle = conforming(
+    createQueryHandler({
     aggregates,
     events,
     ping: async () => undefined,
     now: () => now,
-    logger,
-    tables: TABLES,
-    ...overrides,
-  });
+      logger,
+      tables: TABLES,
+      ...overrides,
+    }),
+  );
   return { aggregates, events, handle, loggedErrors, setNow: (epochMs: number) => (now = epochMs) };
 }
 
@@ -921,6 +904,101 @@ describe('query handler: routing and failures', () => {
   });
 });
 
+describe('query handler: GET / (the dashboard)', () => {
+  it('serves the page as HTML with a policy that allows its own origin only, revalidated by ETag', async () => {
+    // Prepare
+    const { handle } = setup();
+
+    // Act
+    const response = await handle(request('/'));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': expect.stringMatching(/^default-src 'self';/),
+      'cache-control': 'no-cache',
+      etag: expect.stringMatching(/^"[0-9a-f]{20}"$/),
+    });
+    expect(response.body).toMatch(/^<!doctype html>/);
+  });
+
+  it('answers 304 without a body when If-None-Match names the current ETag', async () => {
+    // Prepare
+    const { handle } = setup();
+    const { headers } = await handle(request('/'));
+
+    // Act
+    const response = await handle(request('/', 'GET', { 'if-none-match': `W/"other", ${String(headers?.etag)}` }));
+
+    // Assess
+    expect(response.statusCode).toBe(304);
+    expect(response.body).toBe('');
+    expect(response.headers).toMatchObject({ etag: headers?.etag, 'cache-control': 'no-cache' });
+  });
+
+  it('returns 400 naming a parameter, since the page takes none', async () => {
+    // Prepare
+    const { handle } = setup();
+
+    // Act
+    const response = await handle(request('/?range=1h'));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).message).toBe('unknown parameter range; this route takes no parameters');
+  });
+});
+
+describe('query handler: GET /assets/{file}', () => {
+  it('serves every asset the page names with its content type, cached for a year as immutable', async () => {
+    // Prepare
+    const { handle } = setup();
+    const page = await handle(request('/'));
+    const names = [...String(page.body).matchAll(/"assets\/([^"]+)"/g)].map((match) => match[1] as string);
+
+    // Act
+    const responses = await Promise.all(names.map((name) => handle(request(`/assets/${name}`))));
+
+    // Assess
+    expect(names.map((name) => name.split('.').pop())).toEqual(expect.arrayContaining(['js', 'css', 'svg']));
+    for (const [index, response] of responses.entries()) {
+      expect(response.statusCode).toBe(200);
+      expect(response.headers).toMatchObject({
+        'content-type': { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml' }[String(names[index]?.split('.').pop())],
+        'cache-control': 'public, max-age=31536000, immutable',
+        'x-content-type-options': 'nosniff',
+      });
+    }
+  });
+
+  it('returns 404 saying to reload for an asset name of another build', async () => {
+    // Prepare
+    const { handle } = setup();
+
+    // Act
+    const response = await handle(request('/assets/dashboard.0000000000.js'));
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(bodyOf(response).message).toBe('no dashboard asset "dashboard.0000000000.js"; reload the page at / to get the current ones');
+  });
+});
+
+describe('query handler: GET /openapi.json', () => {
+  it('serves the OpenAPI 3.1 document of this API, with a server on the same origin', async () => {
+    // Prepare
+    const { handle } = setup();
+
+    // Act
+    const response = await handle(request('/openapi.json'));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toMatchObject({ openapi: '3.1.0', servers: [{ url: '/' }], info: { title: 'Pulse query API' } });
+  });
+});
+
 describe('queryFromEnvironment', () => {
   const dynamo = mockClient(DynamoDBDocumentClient);
   const environment = { EVENTS_TABLE: 'env-events', AGGREGATES_TABLE: 'env-aggregates', AWS_REGION: 'eu-west-1' };
@@ -958,6 +1036,33 @@ describe('queryFromEnvironment', () => {
     const calls = dynamo.commandCalls(GetCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input).toEqual({ TableName: 'env-aggregates', Key: { pk: '#pulse-health-probe', sk: '#pulse-health-probe' } });
+  });
+
+  it('reads every route with Query and GetItem only, never a Scan', async () => {
+    // Prepare
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(GetCommand).resolves({});
+    const query = queryFromEnvironment(environment);
+    const range = 'from=2026-11-20T00:00:00Z&to=2026-11-22T12:00:00Z';
+    const targets = [
+      `/v1/streams/orders/aggregations/revenue?${range}`,
+      `/v1/streams/orders/aggregations/revenue_by_category/top?${range}`,
+      `/v1/streams/orders/events?${range}`,
+      '/v1/streams/orders/events/o-1',
+      '/health',
+      '/',
+      '/openapi.json',
+    ];
+
+    // Act
+    const responses = await Promise.all(targets.map((target) => query.invoke(request(target))));
+    await query.close();
+
+    // Assess
+    expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200, 404, 200, 200, 200]);
+    const commands = new Set(dynamo.calls().map((call) => (call.args[0] as object).constructor.name));
+    expect(commands).toEqual(new Set(['QueryCommand', 'GetCommand']));
+    expect(dynamo.commandCalls(ScanCommand)).toHaveLength(0);
   });
 
   it('answers 503 when DynamoDB refuses the ping', async () => {

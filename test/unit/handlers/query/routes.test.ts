@@ -13,6 +13,9 @@ function failureOf(action: () => unknown): ApiError {
 
 describe('matchRoute', () => {
   it.each([
+    ['/', { name: 'dashboard' }],
+    ['/assets/dashboard.0123456789.js', { name: 'asset', file: 'dashboard.0123456789.js' }],
+    ['/openapi.json', { name: 'openapi' }],
     ['/health', { name: 'health' }],
     ['/v1/streams', { name: 'streams' }],
     ['/v1/streams/orders/aggregations/revenue', { name: 'series', stream: 'orders', aggregation: 'revenue' }],

@@ -1,0 +1,147 @@
+/**
+ * The bodies the query API answers with, as zod schemas. The handler's response types are
+ * inferred from them and the OpenAPI document's response schemas are generated from them, so the
+ * document and the handler cannot disagree without a compile error; the unit tests then check
+ * every actual response against the generated document.
+ *
+ * This module depends on zod only: the dashboard imports its types into browser code.
+ */
+import { z } from 'zod';
+
+/**
+ * The schemas that become `components.schemas` of the OpenAPI document, under their `id`.
+ * A registry of its own, so that no other `.meta({ id })` in the program leaks into the document.
+ */
+export const apiSchemas = z.registry<{ id: string }>();
+
+/** The error codes of the API; each has one HTTP status. */
+export const ERROR_CODES = ['bad_request', 'not_found', 'method_not_allowed', 'internal_error'] as const;
+
+/** A time the API answers with: UTC, whole seconds for window bounds, milliseconds where the input had them. */
+export const utcInstant = z.iso
+  .datetime({ offset: false })
+  .describe('ISO-8601 date-time in UTC, e.g. 2026-11-25T04:00:00Z')
+  .register(apiSchemas, { id: 'UtcInstant' });
+
+/** Every 4xx and 5xx the function answers. */
+export const errorBody = z
+  .object({
+    error: z.enum(ERROR_CODES).describe('what kind of failure; the HTTP status follows from it'),
+    message: z.string().describe('what is wrong and how to fix it, naming the parameter at fault'),
+  })
+  .describe('A failed request')
+  .register(apiSchemas, { id: 'Error' });
+
+/** `GET /health` when the tables answer. */
+export const healthBody = z
+  .object({
+    status: z.literal('ok'),
+    tables: z.object({ events: z.string(), aggregates: z.string() }).optional().describe('physical table names, when configured'),
+    time: utcInstant,
+  })
+  .describe('The function and its tables are reachable')
+  .register(apiSchemas, { id: 'Health' });
+
+/** `GET /health` when the tables do not answer. */
+export const healthUnavailableBody = z
+  .object({ status: z.literal('unavailable'), message: z.string() })
+  .describe('The tables are not reachable from the query function')
+  .register(apiSchemas, { id: 'HealthUnavailable' });
+
+/** The measures an aggregation may hold; an average is sum ÷ count. */
+export const measureName = z.enum(['count', 'sum', 'min', 'max']);
+
+/** An aggregation as `GET /v1/streams` lists it. */
+export const aggregationDescription = z
+  .object({
+    name: z.string().describe('the name used in the aggregation routes'),
+    description: z.string(),
+    groupBy: z.array(z.string()).describe('dimensions of the groups; empty for one series'),
+    measures: z.array(measureName).describe('count always; sum, min and max for a measured aggregation'),
+  })
+  .register(apiSchemas, { id: 'Aggregation' });
+
+/** `GET /v1/streams`. */
+export const streamsBody = z
+  .object({
+    streams: z.array(
+      z.object({
+        name: z.string().describe('the stream, also its Kafka topic'),
+        description: z.string(),
+        aggregations: z.array(aggregationDescription),
+      }),
+    ),
+  })
+  .describe('Every stream and its per-minute aggregations')
+  .register(apiSchemas, { id: 'Streams' });
+
+/** A group: dimension name to value; `{}` for an ungrouped aggregation. */
+const group = z.record(z.string(), z.string()).describe('dimension to value; {} when the aggregation has no groups');
+
+/** One minute of one group. */
+export const seriesPoint = z
+  .object({
+    windowStart: utcInstant,
+    windowEnd: utcInstant,
+    group,
+    count: z.number().int().nonnegative(),
+    sum: z.number().optional().describe('only for measured aggregations; exact to its decimal scale'),
+    min: z.number().optional().describe('only for measured aggregations'),
+    max: z.number().optional().describe('only for measured aggregations'),
+  })
+  .register(apiSchemas, { id: 'SeriesPoint' });
+
+/** What an answer about an aggregation over a range echoes of the request: which one, and the range resolved. */
+const aggregationRange = { stream: z.string(), aggregation: z.string(), from: utcInstant, to: utcInstant };
+
+/** `GET /v1/streams/{stream}/aggregations/{aggregation}`. */
+export const seriesBody = z
+  .object({
+    ...aggregationRange,
+    points: z.array(seriesPoint).describe('sorted by windowStart, then by group'),
+  })
+  .describe('The per-minute points of [from, to)')
+  .register(apiSchemas, { id: 'Series' });
+
+/** `GET /v1/streams/{stream}/aggregations/{aggregation}/top`. */
+export const topBody = z
+  .object({
+    ...aggregationRange,
+    by: z.enum(['count', 'sum']),
+    items: z
+      .array(
+        z.object({
+          group,
+          count: z.number().int().nonnegative(),
+          sum: z.number().optional().describe('only for measured aggregations'),
+        }),
+      )
+      .describe('largest first; ties in group order'),
+  })
+  .describe('The groups with the largest totals over [from, to)')
+  .register(apiSchemas, { id: 'Top' });
+
+/** An enriched event: its stream's fields, the enrichment's, and any unknown ones the producer sent. */
+export const eventBody = z
+  .record(z.string(), z.unknown())
+  .describe("An enriched event, as its stream's enrichment stored it")
+  .register(apiSchemas, { id: 'Event' });
+
+/** `GET /v1/streams/{stream}/events`. */
+export const eventsBody = z
+  .object({
+    items: z.array(eventBody).describe('newest first'),
+    cursor: z.string().optional().describe('present when there are more; send it back as cursor for the next page'),
+  })
+  .describe('A page of events of [from, to)')
+  .register(apiSchemas, { id: 'Events' });
+
+/** Body types as the handler builds them. */
+export type ErrorBody = z.output<typeof errorBody>;
+export type HealthBody = z.output<typeof healthBody>;
+export type HealthUnavailableBody = z.output<typeof healthUnavailableBody>;
+export type StreamsBody = z.output<typeof streamsBody>;
+export type SeriesPoint = z.output<typeof seriesPoint>;
+export type SeriesBody = z.output<typeof seriesBody>;
+export type TopBody = z.output<typeof topBody>;
+export type EventsBody = z.output<typeof eventsBody>;
