@@ -13,20 +13,31 @@ import { enrichmentFromEnvironment } from '../lambdas/handlers/enrichment';
 import type { HandlerInstance } from '../lambdas/handlers/handlerInstance';
 import { producerFromEnvironment } from '../lambdas/handlers/producer';
 import { queryFromEnvironment } from '../lambdas/handlers/query';
+import { resolveBackend, startDockerServices, type BackendChoice, type DockerServicesOptions } from './docker';
 import { startEventSourceMapping, type EventSourceMappingHandle } from './eventSourceMapping';
 import { startHttpApi } from './httpApi';
 import { createTable, createTopics, topicsOf } from './provision';
 import { startDynamoDbLocal, startKafkaBroker } from './jvm';
 import { StatusMonitor } from './status';
 
-/** Where the broker and DynamoDB come from. */
-export type Backend = 'auto' | 'jvm' | 'external';
+/** Where the broker and DynamoDB come from: see `resolveBackend` in `./docker`. */
+export type Backend = BackendChoice;
+
+/**
+ * The URL to show for an API listening on `url`: a wildcard address (0.0.0.0, ::) is not
+ * something to open in a browser, so it is shown as localhost.
+ */
+export function displayUrl(url: string): string {
+  return url.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:\d+$)/, 'http://localhost');
+}
 
 /** Options of `pulse local`. */
 export interface LocalPipelineOptions {
   readonly backend: Backend;
   /** Port of the HTTP API and dashboard. */
   readonly port: number;
+  /** Interface the HTTP API listens on; 127.0.0.1 unless given (0.0.0.0 inside a container). */
+  readonly host?: string;
   /** Whether the scheduled producer runs. */
   readonly producer: boolean;
   /** Producer rate, events per second per stream. */
@@ -42,6 +53,8 @@ export interface LocalPipelineOptions {
   readonly aggregatesTable: string;
   /** One line per start-up step. */
   readonly onProgress: (message: string) => void;
+  /** Settings of the docker backend (compose file, environment, timeouts); its defaults otherwise. */
+  readonly docker?: Omit<DockerServicesOptions, 'onProgress'>;
 }
 
 /** A running local pipeline. */
@@ -72,10 +85,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     }
   };
   try {
-    const backend = options.backend === 'auto' ? 'jvm' : options.backend;
+    const { backend, reason } = await resolveBackend(options.backend, { env: options.docker?.env });
     let kafkaBrokers = options.kafkaBrokers;
     let dynamoDbEndpoint = options.dynamoDbEndpoint;
-    if (backend === 'jvm') {
+    // Say why auto chose what it chose: a developer expecting Docker should see that it did not answer.
+    if (options.backend === 'auto' || backend === 'docker') options.onProgress(`backend: ${reason}`);
+    if (backend === 'docker') {
+      options.onProgress('backend: docker (Redpanda, Redpanda Console and DynamoDB from docker-compose.local.yml)');
+      if (options.dataDir) options.onProgress('--data-dir applies to the jvm backend only; the docker backend keeps its state in named volumes');
+      const services = await startDockerServices({ ...options.docker, onProgress: options.onProgress });
+      stack.push(() => services.stop());
+      kafkaBrokers = services.kafkaBrokers;
+      dynamoDbEndpoint = services.dynamoDbEndpoint;
+    } else if (backend === 'jvm') {
       options.onProgress(`backend: jvm (Apache Kafka and DynamoDB Local on the JVM${options.dataDir ? `, state in ${options.dataDir}` : ', starting empty'})`);
       const [broker, dynamo] = await Promise.all([
         startKafkaBroker({ port: portOf(kafkaBrokers, 'KAFKA_BROKERS'), dataDir: options.dataDir && `${options.dataDir}/kafka`, onProgress: options.onProgress }),
@@ -116,7 +138,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     stack.push(() => consumers.enrichment.close(), () => consumers.aggregation.close());
 
     const query = queryFromEnvironment(environment);
-    const api = await startHttpApi({ port: options.port, handler: (event) => query.invoke(event) });
+    const api = await startHttpApi({ port: options.port, host: options.host, handler: (event) => query.invoke(event) });
     stack.push(() => api.stop());
 
     const mappings: EventSourceMappingHandle[] = [];
@@ -140,6 +162,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     await Promise.all(mappings.map((mapping) => mapping.joined));
     options.onProgress(`consumers: ${mappings.length} event source mappings joined their groups`);
 
+    // ready: promises an API that answers, so ask it as a user would.
+    const health = await fetch(`${api.url}/health`);
+    if (health.status !== 200) {
+      throw new Error(`the local API at ${api.url} answered /health with ${health.status}: ${await health.text()}`);
+    }
+    options.onProgress('api: /health answered ok');
+
     const status = new StatusMonitor(kafka, STREAMS, mappings);
     await status.start();
     stack.push(() => status.stop());
@@ -153,7 +182,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     }
 
     return {
-      url: api.url,
+      url: displayUrl(api.url),
       kafkaBrokers,
       dynamoDbEndpoint,
       backend,
