@@ -1,5 +1,5 @@
 import { ensureRankable, groupFilterOf, type ResolvedAggregation } from '../../../../lambdas/handlers/query/catalogue';
-import { ApiError } from '../../../../lambdas/handlers/query/http';
+import { badRequestMessageOf } from '../../../helpers/apiErrors';
 
 function aggregation(groupBy: string[], scale?: number): ResolvedAggregation {
   return {
@@ -9,15 +9,6 @@ function aggregation(groupBy: string[], scale?: number): ResolvedAggregation {
   };
 }
 
-function messageOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 400) return error.message;
-    throw error;
-  }
-  throw new Error('expected a 400');
-}
 
 describe('groupFilterOf', () => {
   it('filters on the one dimension of a grouped aggregation', () => {
@@ -30,7 +21,7 @@ describe('groupFilterOf', () => {
 
   it('refuses `group` on an aggregation of several dimensions, which one value cannot address', () => {
     // Act
-    const message = messageOf(() => groupFilterOf(aggregation(['category', 'channel']), 'books'));
+    const message = badRequestMessageOf(() => groupFilterOf(aggregation(['category', 'channel']), 'books'));
 
     // Assess
     expect(message).toBe('group: orders/custom is grouped by category, channel; one value cannot select a group');

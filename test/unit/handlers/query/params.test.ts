@@ -1,4 +1,4 @@
-import { ApiError } from '../../../../lambdas/handlers/query/http';
+import { badRequestMessageOf } from '../../../helpers/apiErrors';
 import {
   eventsParameters,
   formatBound,
@@ -10,15 +10,6 @@ import {
 
 const NOW = Date.parse('2026-11-25T04:30:00Z');
 
-function messageOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 400) return error.message;
-    throw error;
-  }
-  throw new Error('expected a 400');
-}
 
 describe('readQueryParameters', () => {
   it('percent-decodes names and values but keeps + as a plus, so offsets survive unencoded', () => {
@@ -39,7 +30,7 @@ describe('readQueryParameters', () => {
 
   it('prefers the raw query string, where API Gateway joins repeated names with commas', () => {
     // Act
-    const message = messageOf(() => readQueryParameters('group=a&group=b', { group: 'a,b' }));
+    const message = badRequestMessageOf(() => readQueryParameters('group=a&group=b', { group: 'a,b' }));
 
     // Assess
     expect(message).toBe('group: given more than once; give it once');
@@ -72,7 +63,7 @@ describe('parseParameters', () => {
     'refuses from=%p as not an ISO-8601 date-time with a zone',
     (text) => {
       // Act
-      const message = messageOf(() => parseParameters(seriesParameters, new Map([['from', text]])));
+      const message = badRequestMessageOf(() => parseParameters(seriesParameters, new Map([['from', text]])));
 
       // Assess
       expect(message).toBe('from: must be an ISO-8601 date-time with a zone, e.g. 2026-11-25T04:00:00Z');
@@ -81,7 +72,7 @@ describe('parseParameters', () => {
 
   it('names every invalid parameter at once', () => {
     // Act
-    const message = messageOf(() => parseParameters(eventsParameters, new Map([['limit', '0'], ['format', 'xml']])));
+    const message = badRequestMessageOf(() => parseParameters(eventsParameters, new Map([['limit', '0'], ['format', 'xml']])));
 
     // Assess
     expect(message).toBe('limit: must be a whole number from 1 to 500; format: must be json or csv');
@@ -107,7 +98,7 @@ describe('resolveRange', () => {
 
   it('refuses a reversed range naming from and to', () => {
     // Act
-    const message = messageOf(() => resolveRange({ from: NOW, to: NOW - 1 }, NOW));
+    const message = badRequestMessageOf(() => resolveRange({ from: NOW, to: NOW - 1 }, NOW));
 
     // Assess
     expect(message).toBe('from (2026-11-25T04:30:00Z) must be before to (2026-11-25T04:29:59.999Z); the range is [from, to)');
