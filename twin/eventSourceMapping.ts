@@ -22,16 +22,9 @@
  *   skipped when re-fetched (per-partition floor), so a single member never sees a duplicate and a
  *   revoked partition is never committed by the wrong member.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context, MSKEvent, MSKRecord } from 'aws-lambda';
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type LogEntry } from 'kafkajs';
-
-/** Where the twin's components write their lines; `console` and the Powertools logger both fit. */
-export interface TwinLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+import { DEFAULT_FUNCTION_TIMEOUT_MS, LOCAL_ACCOUNT_ID, createLambdaContext, newLogStreamName, prefixedConsoleLogger, type TwinLogger } from './lambdaRuntime';
 
 /** What one invocation attempt did, for status lines and tests. */
 export interface InvocationStats {
@@ -85,10 +78,6 @@ export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** Retry backoff when the caller sets none: quick first retry, then no more than every 30 s. */
 export const DEFAULT_RETRY_BACKOFF_MS = { initial: 1_000, max: 30_000 } as const;
 
-/** Function timeout when the caller sets none. */
-export const DEFAULT_FUNCTION_TIMEOUT_MS = 60_000;
-
-const LOCAL_ACCOUNT_ID = '000000000000';
 /** Longest wait between heartbeats while `eachBatch` holds back for backpressure. */
 const BACKPRESSURE_POLL_MS = 1_000;
 /** How long an idle fetch waits on the broker: bounds how long `stop()` waits for kafkajs. */
@@ -264,60 +253,6 @@ export function planNextInvocation(pending: readonly PlannedRecord[], limits: Ba
 /** The delay before retry number `attempt` (1-based): doubling from `initial`, capped at `max`. */
 export function retryDelayMs(attempt: number, backoff: { readonly initial: number; readonly max: number }): number {
   return Math.min(backoff.max, backoff.initial * 2 ** Math.max(0, attempt - 1));
-}
-
-/** Options of {@link createLambdaContext}. */
-export interface LambdaContextOptions {
-  readonly functionName: string;
-  /** What `getRemainingTimeInMillis` counts down from. */
-  readonly timeoutMs?: number;
-  readonly memoryLimitInMB?: number;
-  /** Kept per execution environment on AWS; pass the same one for every invocation of a handler. */
-  readonly logStreamName?: string;
-}
-
-/** A CloudWatch-style log stream name, `YYYY/MM/DD/[$LATEST]<32 hex>`. */
-export function newLogStreamName(now = new Date()): string {
-  const day = now.toISOString().slice(0, 10).replace(/-/g, '/');
-  return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
-}
-
-/**
- * A Lambda `Context` for one invocation: fresh `awsRequestId`, ARN, log names and a deadline.
- *
- * Why: handlers (and the Powertools logger) read the context; a real object with AWS's field
- * shapes keeps the twin's behaviour and logs like production.
- */
-export function createLambdaContext(options: LambdaContextOptions): Context {
-  const region = process.env.AWS_REGION ?? 'us-east-1';
-  const timeoutMs = options.timeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
-  const deadline = Date.now() + timeoutMs;
-  const unsupported = (name: string) => () => {
-    throw new Error(`context.${name}() is not supported by the local twin: return a value from (or throw in) the async handler instead`);
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: options.functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${options.functionName}`,
-    memoryLimitInMB: String(options.memoryLimitInMB ?? 1024),
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${options.functionName}`,
-    logStreamName: options.logStreamName ?? newLogStreamName(),
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported('done'),
-    fail: unsupported('fail'),
-    succeed: unsupported('succeed'),
-  };
-}
-
-/** A console logger that prefixes each line with the mapping's name. */
-export function prefixedConsoleLogger(prefix: string): TwinLogger {
-  return {
-    info: (message) => console.info(`[${prefix}] ${message}`),
-    warn: (message) => console.warn(`[${prefix}] ${message}`),
-    error: (message) => console.error(`[${prefix}] ${message}`),
-  };
 }
 
 /** Wakes every waiter at once; a waiter may also give up after a timeout. */

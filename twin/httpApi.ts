@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { createLambdaContext, prefixedConsoleLogger, type TwinLogger } from './eventSourceMapping';
+import { LOCAL_ACCOUNT_ID, createLambdaContext, prefixedConsoleLogger, type TwinLogger } from './lambdaRuntime';
 
 /** What one served request did, for status lines and tests. */
 export interface HttpRequestInfo {
@@ -49,7 +49,6 @@ export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
 /** HTTP API's maximum integration timeout. */
 export const DEFAULT_INTEGRATION_TIMEOUT_MS = 30_000;
 
-const LOCAL_ACCOUNT_ID = '000000000000';
 const LOCAL_API_ID = 'local';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
