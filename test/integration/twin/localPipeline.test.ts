@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { SeriesBody } from '../../../lambdas/handlers/query/schemas';
 import { findFreePort } from '../../../twin/jvm';
 import { startLocalPipeline, type LocalPipeline } from '../../../twin/local';
 
@@ -16,20 +17,6 @@ const now = Date.now();
 const minute0 = Math.floor(now / 60_000) * 60_000 - 10 * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const minuteText = (ms: number) => iso(Math.floor(ms / 60_000) * 60_000).replace('.000Z', 'Z');
-
-interface Point {
-  windowStart: string;
-  windowEnd: string;
-  group: Record<string, string>;
-  count: number;
-  sum?: number;
-  min?: number;
-  max?: number;
-}
-
-interface SeriesBody {
-  points: Point[];
-}
 
 interface Sent {
   key: string;
