@@ -11,7 +11,13 @@ import { assertPortFree, findFreePort, startJvmService, tailText, type JvmServic
 const execFileAsync = promisify(execFile);
 
 /** Options of the broker; `port` is the client (PLAINTEXT) listener, default 9092. */
-export type KafkaBrokerOptions = JvmServiceOptions;
+export interface KafkaBrokerOptions extends JvmServiceOptions {
+  /**
+   * KRaft cluster id used when the data dir is formatted for the first time (ignored when it is
+   * already formatted). @default a random id made as Kafka's `Uuid.randomUuid()` makes one
+   */
+  clusterId?: string;
+}
 
 /** A running single-node Kafka broker. */
 export interface KafkaBrokerHandle {
@@ -98,22 +104,56 @@ logger.state.name = state.change.logger
 logger.state.level = warn
 `;
 
-/** A random KRaft cluster id: 16 random bytes in URL-safe base64 without padding, as Kafka's Uuid prints. */
-function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A random KRaft cluster id as Kafka's `Uuid.randomUuid()` makes one: 16 random bytes in URL-safe
+ * base64 without padding, drawn again while the text starts with `-`, because Kafka's own command
+ * line tools would read such an id as an option (Kafka's `Uuid.java` redraws for that reason).
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
-async function formatStorage(classpath: string, propertiesFile: string, logDir: string): Promise<void> {
+/**
+ * The `kafka-storage format` arguments. Values are attached with `=` so that no value, generated
+ * or given, can be taken for an option (an id starting with `-` once failed 1 start in 64).
+ */
+export function storageFormatArgs(opts: { classpath: string; propertiesFile: string; clusterId: string }): string[] {
+  return [
+    ...KAFKA_JVM_FLAGS,
+    '-cp',
+    opts.classpath,
+    'kafka.tools.StorageTool',
+    'format',
+    `--cluster-id=${opts.clusterId}`,
+    `--config=${opts.propertiesFile}`,
+  ];
+}
+
+/** What the storage tool says when the directory holds another cluster's or a half-written format. */
+const FORMATTED_STATE_PATTERN = /already formatted|meta\.properties|Invalid cluster\.id|mismatch/i;
+
+/**
+ * The error of a failed `kafka-storage format`: the tool's own output first, then advice only
+ * when the output points at the directory's state.
+ */
+export function storageFormatError(logDir: string, output: string): Error {
+  const tail = tailText(output, 20) || '(no output)';
+  const advice = FORMATTED_STATE_PATTERN.test(output)
+    ? `\n${logDir} holds a previous or half-written format; delete it to start this broker empty.`
+    : '';
+  return new Error(`formatting the Kafka storage in ${logDir} failed: kafka-storage said:\n${tail}${advice}`);
+}
+
+async function formatStorage(classpath: string, propertiesFile: string, logDir: string, clusterId: string): Promise<void> {
   if (fs.existsSync(path.join(logDir, 'meta.properties'))) return;
-  const args = [...KAFKA_JVM_FLAGS, '-cp', classpath, 'kafka.tools.StorageTool', 'format'];
   try {
-    await execFileAsync('java', [...args, '-t', newClusterId(), '-c', propertiesFile]);
+    await execFileAsync('java', storageFormatArgs({ classpath, propertiesFile, clusterId }));
   } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(
-      `formatting the Kafka storage in ${logDir} failed; delete that directory if it holds a broken ` +
-        `half-formatted state. Output:\n${tailText(`${stdout}${stderr}`, 20)}`,
-    );
+    const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
+    throw storageFormatError(logDir, `${stdout}${stderr}` || message);
   }
 }
 
@@ -160,7 +200,7 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
     const controllerPort = await findFreePort();
     fs.writeFileSync(propertiesFile, kafkaServerProperties({ port, controllerPort, logDir }));
     fs.writeFileSync(log4jFile, LOG4J2_PROPERTIES);
-    await formatStorage(artifacts.kafkaClasspath, propertiesFile, logDir);
+    await formatStorage(artifacts.kafkaClasspath, propertiesFile, logDir, opts.clusterId ?? newClusterId());
 
     const brokers = `127.0.0.1:${port}`;
     opts.onProgress?.(`starting Kafka broker on ${brokers} (data: ${dir})`);

@@ -239,6 +239,26 @@ describe('JVM service life cycle', () => {
     expect(fs.existsSync(path.join(dataDir, 'broker.log'))).toBe(true);
   });
 
+  test('a cluster id that starts with "-" formats the storage and the broker comes up', async () => {
+    const dataDir = path.join(dataRoot, 'kafka-dash-id');
+    // 0xf8 makes the first base64url character '-', the id that once read as an option.
+    const clusterId = Buffer.from([0xf8, ...Array.from({ length: 15 }, (_, i) => i + 1)]).toString('base64url');
+    expect(clusterId.startsWith('-')).toBe(true);
+
+    const broker = await startKafkaBroker({ port: await findFreePort(), dataDir, clusterId });
+    try {
+      const admin = new Kafka({ brokers: [broker.brokers], logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        expect((await admin.describeCluster()).clusterId).toBe(clusterId);
+      } finally {
+        await admin.disconnect();
+      }
+    } finally {
+      await broker.stop();
+    }
+  });
+
   test('DynamoDB Local with a data dir keeps its tables across restarts', async () => {
     const dataDir = path.join(dataRoot, 'dynamodb');
     const tableName = `kept-${randomUUID()}`;
