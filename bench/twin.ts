@@ -126,8 +126,8 @@ async function aggregateTotals(repository: AggregatesRepository) {
   const to = Date.now() + 3_600_000;
   const sum = async (stream: string, aggregation: string) =>
     (await repository.querySeries(stream, aggregation, from, to)).reduce(
-      (totals, point) => ({ count: totals.count + point.count, cents: totals.cents + Math.round((point.sum ?? 0) * 100) }),
-      { count: 0, cents: 0 },
+      (totals, point) => ({ count: totals.count + point.count, cents: totals.cents + (point.sum ?? 0n) }),
+      { count: 0, cents: 0n },
     );
   const [orders, tickets, ordersInvalid, ticketsInvalid, revenue] = await Promise.all([
     sum('orders', 'events_by_type'),

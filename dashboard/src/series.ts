@@ -95,7 +95,7 @@ export function chartData(points: readonly SeriesPoint[], range: ResolvedRange, 
       row = { group: point.group, units: new Array<number>(bucketCount).fill(0), counts: new Array<number>(bucketCount).fill(0) };
       rows.set(label, row);
     }
-    row.units[index] = (row.units[index] ?? 0) + toUnits(measure === 'sum' ? (point.sum ?? 0) : point.count);
+    row.units[index] = (row.units[index] ?? 0) + toUnits(measureOf(point, measure));
     row.counts[index] = (row.counts[index] ?? 0) + point.count;
   }
   const stackUnits = new Array<number>(bucketCount).fill(0);
@@ -122,6 +122,14 @@ export function chartData(points: readonly SeriesPoint[], range: ResolvedRange, 
 }
 
 /**
+ * The value a chart draws of a point. Sums arrive as exact decimal text; a chart needs no more
+ * than a double's 15 digits, so the text is read as a number here, at the last moment.
+ */
+export function measureOf(point: SeriesPoint, measure: Measure): number {
+  return measure === 'sum' ? Number(point.sum ?? 0) : point.count;
+}
+
+/**
  * The total of a measure over points, optionally of one group only: the headline numbers. Added
  * in the same units as {@link chartData}, so a headline equals the sum of its chart's legend.
  */
@@ -129,7 +137,7 @@ export function totalOf(points: readonly SeriesPoint[], measure: Measure, group?
   let units = 0;
   for (const point of points) {
     if (group && !Object.entries(group).every(([dimension, value]) => point.group[dimension] === value)) continue;
-    units += toUnits(measure === 'sum' ? (point.sum ?? 0) : point.count);
+    units += toUnits(measureOf(point, measure));
   }
   return fromUnits(units);
 }

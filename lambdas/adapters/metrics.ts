@@ -4,9 +4,11 @@
  * fake and the local twin, which sets no namespace, gets no metrics at all instead of EMF lines
  * in its terminal.
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PIPELINE_METRICS, STREAM_DIMENSION, serviceNameOf, type MetricsComponent } from '../config/metrics';
 import type { StreamTally } from '../domain/batch';
+import type { RetryObserver } from './retry';
 
 /** The units Pulse's metrics use. */
 export type PipelineMetricUnit = 'Count' | 'Milliseconds';
@@ -73,4 +75,18 @@ export function recordTallies(metrics: PipelineMetrics, tallies: ReadonlyMap<str
     if (names.invalid) metrics.add(names.invalid, 'Count', tally.invalid, stream);
     metrics.add(PIPELINE_METRICS.newestRecordAge, 'Milliseconds', Math.max(0, nowMs - tally.newestTimestampMs), stream);
   }
+}
+
+/**
+ * Makes every retry round of the store visible: a warning in the log (operation, attempt, error)
+ * and one `StoreRetries` count, published at once because the batch may yet fail.
+ */
+export function retryObserver(logger: Logger | undefined, metrics: PipelineMetrics | undefined): RetryObserver {
+  return ({ operation, attempt, error }) => {
+    logger?.warn('store call retried', { operation, attempt, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    if (metrics) {
+      metrics.add(PIPELINE_METRICS.storeRetries, 'Count', 1);
+      metrics.publish();
+    }
+  };
 }

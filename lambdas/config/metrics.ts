@@ -18,6 +18,13 @@ export const PIPELINE_METRICS = {
   deadLetters: 'DeadLetters',
   /** Invalid records the aggregation consumer counted, per stream. */
   invalidRecords: 'InvalidRecords',
+  /**
+   * Records that passed validation yet could not be stored (DynamoDB refused their item) and were
+   * dead-lettered as `unprocessable`; each is a bug to fix, never a stalled partition.
+   */
+  unprocessableRecords: 'UnprocessableRecords',
+  /** Retry rounds of the store's partial failures (unprocessed items or keys, lost conditional-write races). */
+  storeRetries: 'StoreRetries',
   /** Aggregate items written by the aggregation consumer (no stream dimension: a write may mix streams). */
   aggregatesWritten: 'AggregatesWritten',
   /**

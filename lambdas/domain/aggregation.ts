@@ -15,8 +15,11 @@
 import type { ValidationResult } from './validation';
 import { INVALID_AGGREGATION_NAME } from './streams/registry';
 import type { AnyStreamDefinition } from './streams/types';
-import { toScaledInteger } from './decimal';
-import { windowStartOf } from './time';
+import { toScaledBigInt } from './decimal';
+import { encodeGroup } from './itemKeys';
+import { clampInstant, windowStartOf } from './time';
+
+export { encodeGroup } from './itemKeys';
 
 /** One Kafka record, validated, as the fold sees it. */
 export interface FoldRecord {
@@ -40,7 +43,7 @@ export interface AggregateKey {
 /** A record's part in one aggregate; `value` is scaled (cents for money) and absent for count-only. */
 export interface Contribution {
   readonly offset: number;
-  readonly value?: number;
+  readonly value?: bigint;
 }
 
 /** What a batch brings to one aggregate item, by source partition in offset order. */
@@ -51,21 +54,28 @@ export interface AggregateDelta {
   readonly contributions: ReadonlyMap<string, readonly Contribution[]>;
 }
 
-/** The stored state of an aggregate item; `sum`, `min` and `max` are scaled integers. */
+/** The stored state of an aggregate item; `sum`, `min` and `max` are scaled integers (cents for money). */
 export interface AggregateState {
   readonly count: number;
-  readonly sum?: number;
-  readonly min?: number;
-  readonly max?: number;
+  readonly sum?: bigint;
+  readonly min?: bigint;
+  readonly max?: bigint;
   /** Highest offset folded in, per source partition. */
   readonly offsets: Readonly<Record<string, number>>;
 }
 
-/** A group as text (`category=ros%C3%A9%20wine`), in the aggregation's dimension order; `''` when ungrouped. */
-export function encodeGroup(group: Readonly<Record<string, string>>): string {
-  return Object.entries(group)
-    .map(([dimension, value]) => `${encodeURIComponent(dimension)}=${encodeURIComponent(value)}`)
-    .join('&');
+/** A record the fold could not place although it passed validation: a bug, counted as `unprocessable`. */
+export interface UnfoldableRecord {
+  readonly partition: string;
+  readonly offset: number;
+  readonly detail: string;
+}
+
+/** The outcome of folding a batch. */
+export interface FoldedBatch {
+  readonly deltas: AggregateDelta[];
+  /** Records whose fold threw; each is counted in `invalid` as `unprocessable` instead. */
+  readonly unfoldable: UnfoldableRecord[];
 }
 
 /** A stable identity for an aggregate key, used to gather its contributions. */
@@ -79,14 +89,65 @@ interface MutableDelta {
   contributions: Map<string, Contribution[]>;
 }
 
+/** One record's part in one aggregate, before it is gathered. */
+interface Placement {
+  readonly key: AggregateKey;
+  readonly contribution: Contribution;
+  readonly scale?: number;
+}
+
+/** The key of the `invalid` item a record with `reason` is counted in: the minute of its record time. */
+export function invalidKeyOf(stream: string, reason: string, recordTimestampMs: number): AggregateKey {
+  return { stream, aggregation: INVALID_AGGREGATION_NAME, windowStartMs: windowStartOf(clampInstant(recordTimestampMs)), group: { reason } };
+}
+
+/** Every aggregate a valid record contributes to; throws when the stream's data breaks its own declarations. */
+function placementsOf(stream: AnyStreamDefinition, record: FoldRecord): Placement[] {
+  const { result } = record;
+  if (!result.valid) {
+    return [{ key: invalidKeyOf(stream.name, result.reason, record.recordTimestampMs), contribution: { offset: record.offset } }];
+  }
+  const windowStartMs = windowStartOf(result.eventTimeMs);
+  const placements: Placement[] = [];
+  for (const aggregation of stream.aggregations) {
+    if (aggregation.where && !aggregation.where(result.enriched)) continue;
+    const group: Record<string, string> = {};
+    for (const dimension of aggregation.groupBy) group[dimension] = String(result.enriched[dimension]);
+    const key = { stream: stream.name, aggregation: aggregation.name, windowStartMs, group };
+    // Encoding a group can throw (a lone surrogate); validation refuses those, this finds any it missed.
+    encodeGroup(group);
+    if (aggregation.measure) {
+      const raw = result.enriched[aggregation.measure.field];
+      // Validation guarantees measured fields are finite numbers; a stream that breaks this is a bug.
+      if (typeof raw !== 'number') {
+        throw new TypeError(`${stream.name}.${aggregation.name}: measured field ${aggregation.measure.field} is not a number`);
+      }
+      const value = toScaledBigInt(raw, aggregation.measure.scale);
+      placements.push({ key, contribution: { offset: record.offset, value }, scale: aggregation.measure.scale });
+    } else {
+      placements.push({ key, contribution: { offset: record.offset } });
+    }
+  }
+  return placements;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /**
  * Gathers a batch's records into one delta per touched aggregate item: valid events into each
  * aggregation that selects them (by event-time minute), invalid ones into `invalid` (by record
  * time minute, since their own event time may be missing or wrong).
+ *
+ * A record whose placement throws never fails the batch: it contributes nowhere but to `invalid`
+ * as `unprocessable`, and is returned in `unfoldable` so that the caller can report it. All of a
+ * record's placements are computed before any is gathered, so it is never half-counted.
  */
-export function foldBatch(stream: AnyStreamDefinition, records: readonly FoldRecord[]): AggregateDelta[] {
+export function foldBatch(stream: AnyStreamDefinition, records: readonly FoldRecord[]): FoldedBatch {
   const deltas = new Map<string, MutableDelta>();
-  const add = (key: AggregateKey, partition: string, contribution: Contribution, scale?: number): void => {
+  const unfoldable: UnfoldableRecord[] = [];
+  const add = ({ key, contribution, scale }: Placement, partition: string): void => {
     const id = aggregateKeyId(key);
     let delta = deltas.get(id);
     if (!delta) {
@@ -102,37 +163,16 @@ export function foldBatch(stream: AnyStreamDefinition, records: readonly FoldRec
   };
 
   for (const record of records) {
-    const { result } = record;
-    if (!result.valid) {
-      const key = {
-        stream: stream.name,
-        aggregation: INVALID_AGGREGATION_NAME,
-        windowStartMs: windowStartOf(record.recordTimestampMs),
-        group: { reason: result.reason },
-      };
-      add(key, record.partition, { offset: record.offset });
-      continue;
+    let placements: Placement[];
+    try {
+      placements = placementsOf(stream, record);
+    } catch (error) {
+      unfoldable.push({ partition: record.partition, offset: record.offset, detail: describeError(error) });
+      placements = [{ key: invalidKeyOf(stream.name, 'unprocessable', record.recordTimestampMs), contribution: { offset: record.offset } }];
     }
-    const windowStartMs = windowStartOf(result.eventTimeMs);
-    for (const aggregation of stream.aggregations) {
-      if (aggregation.where && !aggregation.where(result.enriched)) continue;
-      const group: Record<string, string> = {};
-      for (const dimension of aggregation.groupBy) group[dimension] = String(result.enriched[dimension]);
-      const key = { stream: stream.name, aggregation: aggregation.name, windowStartMs, group };
-      if (aggregation.measure) {
-        const raw = result.enriched[aggregation.measure.field];
-        // The schema guarantees measured fields are numbers; a stream that breaks this is a bug.
-        if (typeof raw !== 'number') {
-          throw new TypeError(`${stream.name}.${aggregation.name}: measured field ${aggregation.measure.field} is not a number`);
-        }
-        const value = toScaledInteger(raw, aggregation.measure.scale);
-        add(key, record.partition, { offset: record.offset, value }, aggregation.measure.scale);
-      } else {
-        add(key, record.partition, { offset: record.offset });
-      }
-    }
+    for (const placement of placements) add(placement, record.partition);
   }
-  return [...deltas.values()];
+  return { deltas: [...deltas.values()], unfoldable };
 }
 
 /**
@@ -152,10 +192,11 @@ export function applyDelta(current: AggregateState | undefined, delta: Aggregate
       if (contribution.offset <= mark) continue;
       applied += 1;
       count += 1;
-      if (contribution.value !== undefined) {
-        sum = (sum ?? 0) + contribution.value;
-        min = min === undefined ? contribution.value : Math.min(min, contribution.value);
-        max = max === undefined ? contribution.value : Math.max(max, contribution.value);
+      const value = contribution.value;
+      if (value !== undefined) {
+        sum = (sum ?? 0n) + value;
+        min = min === undefined || value < min ? value : min;
+        max = max === undefined || value > max ? value : max;
       }
       offsets[partition] = Math.max(offsets[partition] ?? -1, contribution.offset);
     }

@@ -1,8 +1,8 @@
 /**
  * Exact decimal arithmetic for measures. Sums of money must equal the ground truth to the cent
  * however many events are folded, which binary floating point does not give; so measures are
- * carried as integers of their smallest unit (cents for scale 2) and only turned back into
- * numbers at the edge.
+ * carried as bigints of their smallest unit (cents for scale 2) and written as exact decimal text
+ * (DynamoDB numbers, JSON and CSV) at the edge, never through a double.
  */
 
 /**
@@ -31,25 +31,50 @@ export function toScaledBigInt(value: number, scale: number): bigint {
 }
 
 /**
- * Largest scaled integer handled: 15 significant digits is what a double holds exactly as a
- * decimal, so every value up to this survives the trip through a DynamoDB number and back.
+ * Largest magnitude of one measured value, in smallest units (cents at scale 2): 15 significant
+ * digits, what a double holds exactly as a decimal (IEEE 754 binary64, DBL_DIG = 15), so that an
+ * event's value survives every trip through a JSON number. Sums are bigints and have no such
+ * ceiling: DynamoDB keeps 38 significant digits, room for 10^23 such values in one item
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-data-types).
  */
-export const MAX_EXACT_SCALED = 999_999_999_999_999;
+export const MAX_MEASURED_SCALED = 999_999_999_999_999n;
 
-/** `toScaledBigInt` as a number, the form measures are folded in; throws beyond `MAX_EXACT_SCALED`. */
-export function toScaledInteger(value: number, scale: number): number {
-  const scaled = toScaledBigInt(value, scale);
-  if (scaled > BigInt(MAX_EXACT_SCALED) || scaled < -BigInt(MAX_EXACT_SCALED)) {
-    throw new RangeError(`${value} at scale ${scale} exceeds the exactly representable range (15 significant digits)`);
-  }
-  return Number(scaled);
+/**
+ * Exact decimal text of a scaled integer: `formatScaled(-1999n, 2) === '-19.99'`,
+ * `formatScaled(500n, 2) === '5'` (trailing fraction zeros dropped, as DynamoDB stores numbers).
+ */
+export function formatScaled(scaled: bigint, scale: number): string {
+  const negative = scaled < 0n;
+  const digits = (negative ? -scaled : scaled).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${fraction === '' ? '' : `.${fraction}`}`;
 }
 
-/** The number a scaled integer stands for (`fromScaledInteger(1999, 2) === 19.99`). */
-export function fromScaledInteger(scaled: number, scale: number): number {
-  // Division is correctly rounded, so this is the double nearest the exact decimal, the same one
-  // that parsing "19.99" gives; powers of ten up to 10^22 are exact doubles.
-  return scaled / 10 ** scale;
+const DECIMAL_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([-+]?\d+))?$/;
+
+/**
+ * The scaled integer of an exact decimal text (`'19.99'`, `'1.999E1'`, as DynamoDB or JSON write
+ * numbers): `parseScaled('19.9', 2) === 1990n`.
+ *
+ * @throws RangeError when the text is not a decimal number or has more fraction digits than `scale`
+ */
+export function parseScaled(text: string, scale: number): bigint {
+  const match = DECIMAL_TEXT.exec(text.trim());
+  if (!match) throw new RangeError(`not a decimal number: ${JSON.stringify(text)}`);
+  const [, sign, whole = '', fraction = '', exponent = '0'] = match;
+  // value = (whole.fraction) × 10^exponent; as an integer of digits shifted by `scale`.
+  const digits = BigInt(`${whole}${fraction}`);
+  const shift = Number(exponent) - fraction.length + scale;
+  let magnitude: bigint;
+  if (shift >= 0) {
+    magnitude = digits * 10n ** BigInt(shift);
+  } else {
+    const divisor = 10n ** BigInt(-shift);
+    if (digits % divisor !== 0n) throw new RangeError(`${text} has more than ${scale} decimal places`);
+    magnitude = digits / divisor;
+  }
+  return sign === '-' ? -magnitude : magnitude;
 }
 
 /** Enough fractional digits to hold any price-like double exactly before rounding. */

@@ -38,6 +38,28 @@ export function daysBetween(fromMs: number, toMs: number): string[] {
   return days;
 }
 
+/** Earliest and latest instants Pulse places in time: 1970-01-01 to 9999-12-31 (UTC), as ms since the epoch. */
+export const INSTANT_RANGE_MS = { min: 0, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) } as const;
+
+/**
+ * Whether `epochMs` is a whole millisecond from 1970 to 9999: what windows, days and ISO-8601
+ * text (four-digit years) are defined for. A Kafka timestamp of -1 (none) or beyond the year 9999
+ * is not, and would make `toISOString()` throw.
+ */
+export function isValidInstant(epochMs: number): boolean {
+  return Number.isSafeInteger(epochMs) && epochMs >= INSTANT_RANGE_MS.min && epochMs <= INSTANT_RANGE_MS.max;
+}
+
+/**
+ * `epochMs` moved into the range Pulse places in time (NaN to the start). Invalid records are
+ * counted in the minute of their record timestamp; one without a usable timestamp is counted at
+ * the nearest end of the range, the same on every retry.
+ */
+export function clampInstant(epochMs: number): number {
+  if (Number.isNaN(epochMs)) return INSTANT_RANGE_MS.min;
+  return Math.min(INSTANT_RANGE_MS.max, Math.max(INSTANT_RANGE_MS.min, Math.trunc(epochMs)));
+}
+
 /** Parses an ISO-8601 timestamp that the schema already accepted; throws on anything else. */
 export function parseInstant(iso: string): number {
   const epochMs = Date.parse(iso);

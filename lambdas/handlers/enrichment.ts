@@ -1,12 +1,13 @@
 /**
  * Enrichment consumer: validates and enriches each record, stores valid events in the `events`
  * table (idempotent by event id) and sends invalid ones, bytes untouched, to `<stream>.dlq`.
- * An invalid record never fails the batch; only a failure to store or dead-letter does, so
- * nothing is lost.
+ * No record fails the batch: an invalid one is dead-lettered with its reason, and one DynamoDB
+ * refuses although it passed validation is dead-lettered as `unprocessable`. Only a transient
+ * failure to store or to dead-letter fails the batch, so nothing is lost.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createLogger } from '../adapters/logging';
-import { createMetrics, recordTallies, type PipelineMetrics } from '../adapters/metrics';
+import { createMetrics, recordTallies, retryObserver, type PipelineMetrics } from '../adapters/metrics';
 import { PIPELINE_METRICS } from '../config/metrics';
 import { PIPELINE, deadLetterTopic } from '../config/pipeline';
 import { loadSettings, requireSetting, validationLimitsOf } from '../config/settings';
@@ -14,12 +15,12 @@ import { createDocumentClient } from '../adapters/dynamodb/client';
 import { EventsRepository, type EventToStore } from '../adapters/dynamodb/eventsRepository';
 import { createKafka, kafkaConnectionOf } from '../adapters/kafka/client';
 import { recordsOf, type KafkaRecord } from '../adapters/kafka/mskEvent';
-import { KafkajsPublisher, type KafkaPublisher, type OutgoingMessage } from '../adapters/kafka/publisher';
+import { KafkajsPublisher, type KafkaPublisher, type OutgoingHeader, type OutgoingMessage } from '../adapters/kafka/publisher';
 import { tallyByStream, validateBatch } from '../domain/batch';
-import type { InvalidRecord, ValidationLimits } from '../domain/validation';
+import { invalid, type InvalidRecord, type ValidationLimits } from '../domain/validation';
 import type { HandlerInstance } from './handlerInstance';
 
-/** Header names of a dead letter; the original headers are kept beside them. */
+/** Header names of a dead letter; the original headers are kept before them. */
 export const DEAD_LETTER_HEADERS = {
   reason: 'pulse-reason',
   detail: 'pulse-detail',
@@ -28,6 +29,9 @@ export const DEAD_LETTER_HEADERS = {
   sourceOffset: 'pulse-source-offset',
   sourceTimestamp: 'pulse-source-timestamp',
 } as const;
+
+/** Longest `pulse-detail` header, in characters: a huge schema report must not bloat the record. */
+const MAX_DETAIL_CHARS = 1024;
 
 /** What the enrichment handler needs. */
 export interface EnrichmentDependencies {
@@ -45,23 +49,38 @@ export interface EnrichmentDependencies {
 export interface EnrichmentResult {
   readonly stored: number;
   readonly deadLettered: number;
+  /** Of the dead letters, those DynamoDB refused although they passed validation. */
+  readonly unprocessable: number;
 }
 
-/** The dead letter of an invalid record: original key and value, original headers plus why and where from. */
+/**
+ * The dead letter of an invalid record: its original key, value and headers (every one, in order,
+ * even one named like Pulse's own), then Pulse's headers saying why and where from. A reader that
+ * takes the last value of a name gets Pulse's.
+ */
 export function deadLetterOf(record: KafkaRecord, invalid: InvalidRecord): OutgoingMessage {
-  const headers: Record<string, Buffer | string | Buffer[]> = {};
-  for (const [name, bytes] of record.headers) {
-    const existing = headers[name];
-    headers[name] = existing === undefined ? bytes : [...(Array.isArray(existing) ? existing : [existing as Buffer]), bytes];
-  }
-  headers[DEAD_LETTER_HEADERS.reason] = invalid.reason;
-  // Header values are bytes on the wire; cap the detail so a huge schema report cannot bloat the record.
-  headers[DEAD_LETTER_HEADERS.detail] = invalid.detail.slice(0, 1024);
-  headers[DEAD_LETTER_HEADERS.sourceTopic] = record.topic;
-  headers[DEAD_LETTER_HEADERS.sourcePartition] = String(record.partition);
-  headers[DEAD_LETTER_HEADERS.sourceOffset] = String(record.offset);
-  headers[DEAD_LETTER_HEADERS.sourceTimestamp] = String(record.timestampMs);
+  const headers: OutgoingHeader[] = [
+    ...record.headers,
+    [DEAD_LETTER_HEADERS.reason, invalid.reason],
+    [DEAD_LETTER_HEADERS.detail, invalid.detail.slice(0, MAX_DETAIL_CHARS)],
+    [DEAD_LETTER_HEADERS.sourceTopic, record.topic],
+    [DEAD_LETTER_HEADERS.sourcePartition, String(record.partition)],
+    [DEAD_LETTER_HEADERS.sourceOffset, String(record.offset)],
+    [DEAD_LETTER_HEADERS.sourceTimestamp, String(record.timestampMs)],
+  ];
   return { key: record.key, value: record.value, headers };
+}
+
+/** Sends dead letters, grouped by their stream's dead-letter topic. */
+export async function sendDeadLetters(publisher: KafkaPublisher, letters: readonly { readonly stream: string; readonly message: OutgoingMessage }[]): Promise<void> {
+  const byTopic = new Map<string, OutgoingMessage[]>();
+  for (const { stream, message } of letters) {
+    const topic = deadLetterTopic(stream);
+    const list = byTopic.get(topic);
+    if (list) list.push(message);
+    else byTopic.set(topic, [message]);
+  }
+  await Promise.all([...byTopic].map(([topic, messages]) => publisher.send(topic, messages)));
 }
 
 /** Builds the handler around its dependencies. */
@@ -70,25 +89,36 @@ export function createEnrichmentHandler(dependencies: EnrichmentDependencies): (
   return async (event) => {
     const validated = validateBatch(recordsOf(event), limits);
     const toStore: EventToStore[] = [];
-    const letters = new Map<string, OutgoingMessage[]>();
+    const sources = new Map<EventToStore, KafkaRecord>();
+    const letters: { stream: string; message: OutgoingMessage }[] = [];
     for (const { record, stream, result } of validated) {
       if (result.valid) {
-        toStore.push({ stream: stream.name, eventId: result.eventId, eventTimeMs: result.eventTimeMs, enriched: result.enriched });
-        continue;
+        const stored = { stream: stream.name, eventId: result.eventId, eventTimeMs: result.eventTimeMs, enrichedJson: result.enrichedJson };
+        toStore.push(stored);
+        sources.set(stored, record);
+      } else {
+        letters.push({ stream: stream.name, message: deadLetterOf(record, result) });
       }
-      const topic = deadLetterTopic(stream.name);
-      const list = letters.get(topic) ?? [];
-      list.push(deadLetterOf(record, result));
-      letters.set(topic, list);
     }
-    await Promise.all([
-      events.putEvents(toStore),
-      ...[...letters].map(([topic, messages]) => deadLetters.send(topic, messages)),
-    ]);
-    const outcome = { stored: toStore.length, deadLettered: validated.length - toStore.length };
+    const [rejected] = await Promise.all([events.putEvents(toStore), sendDeadLetters(deadLetters, letters)]);
+    if (rejected.length > 0) {
+      // Validation lets through only what DynamoDB should take; each of these is a bug to fix.
+      for (const { event: refused, detail } of rejected) {
+        logger?.error('event refused by DynamoDB; dead-lettered as unprocessable', { stream: refused.stream, eventId: refused.eventId, detail });
+      }
+      await sendDeadLetters(
+        deadLetters,
+        rejected.map(({ event: refused, detail }) => ({
+          stream: refused.stream,
+          message: deadLetterOf(sources.get(refused) as KafkaRecord, invalid('unprocessable', `DynamoDB refused the event: ${detail}`)),
+        })),
+      );
+    }
+    const outcome = { stored: toStore.length - rejected.length, deadLettered: letters.length + rejected.length, unprocessable: rejected.length };
     logger?.info('batch enriched', { records: validated.length, ...outcome });
     if (metrics) {
       recordTallies(metrics, tallyByStream(validated), { valid: PIPELINE_METRICS.eventsStored, invalid: PIPELINE_METRICS.deadLetters }, now());
+      if (rejected.length > 0) metrics.add(PIPELINE_METRICS.unprocessableRecords, 'Count', rejected.length);
       metrics.publish();
     }
     return outcome;
@@ -100,15 +130,18 @@ export function enrichmentFromEnvironment(env: NodeJS.ProcessEnv = process.env):
   const settings = loadSettings(env);
   const connection = kafkaConnectionOf(settings);
   const deadLetters = new KafkajsPublisher(() => createKafka(connection, `${PIPELINE.projectName}-enrichment`));
+  const logger = createLogger('enrichment', env);
+  const metrics = createMetrics('enrichment', env);
   const invoke = createEnrichmentHandler({
     events: new EventsRepository(createDocumentClient({ endpoint: settings.DYNAMODB_ENDPOINT, region: settings.AWS_REGION }), {
       tableName: requireSetting(settings, 'EVENTS_TABLE', 'the enrichment function writes valid events there'),
       retentionMs: settings.PULSE_EVENTS_RETENTION_DAYS * 86_400_000,
+      onRetry: retryObserver(logger, metrics),
     }),
     deadLetters,
     limits: validationLimitsOf(settings),
-    logger: createLogger('enrichment', env),
-    metrics: createMetrics('enrichment', env),
+    logger,
+    metrics,
   });
   return { invoke, close: () => deadLetters.disconnect() };
 }

@@ -9,7 +9,6 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createLogger } from '../adapters/logging';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AggregatesRepository } from '../adapters/dynamodb/aggregatesRepository';
 import { createDocumentClient } from '../adapters/dynamodb/client';
@@ -33,7 +32,7 @@ import { openApiDocument } from './query/openapi';
 import { formatBound, parseParameters, readQueryParameters, resolveRange, ROUTE_PARAMETERS, type QueryParameters, type TimeRange } from './query/params';
 import { matchRoute, type Route, type RouteName } from './query/routes';
 import type { EventsBody, HealthBody, HealthUnavailableBody, SeriesBody, TopBody } from './query/schemas';
-import { filterPoints, rankGroups, sortPoints } from './query/series';
+import { filterPoints, rankGroups, sortPoints, toSeriesPoint } from './query/series';
 
 /** Physical names of the two tables, as `/health` reports them. */
 export interface QueryTables {
@@ -164,8 +163,10 @@ async function series(streamName: string, aggregationName: string, parameters: Q
   const { name, groupBy } = aggregation.description;
   const points = await context.aggregates.querySeries(aggregation.stream, name, range.fromMs, range.toMs);
   const shaped = sortPoints(filter ? filterPoints(points, filter) : points, groupBy);
-  const body: SeriesBody = { stream: aggregation.stream, aggregation: name, ...rangeEcho(range), points: shaped };
-  const response = format === 'csv' ? csvResponse(seriesCsv(shaped, aggregation.description)) : jsonResponse(200, body);
+  const response =
+    format === 'csv'
+      ? csvResponse(seriesCsv(shaped, aggregation.description))
+      : jsonResponse(200, { stream: aggregation.stream, aggregation: name, ...rangeEcho(range), points: shaped.map(toSeriesPoint) } satisfies SeriesBody);
   return ensureDeliverable(response, SERIES_ADVICE);
 }
 
@@ -228,16 +229,14 @@ async function listEvents(streamName: string, parameters: QueryParameters, conte
   return ensureDeliverable(response, EVENTS_ADVICE);
 }
 
-const HEALTH_PROBE_KEY = { pk: '#pulse-health-probe', sk: '#pulse-health-probe' };
-
 /**
  * The query handler as configured by an environment: both table names are required,
  * `DYNAMODB_ENDPOINT` points at DynamoDB Local or LocalStack when set. Lambda builds one per
  * execution environment; the local twin builds its own and closes it on shutdown.
  *
- * The health ping reads one key that never exists: it proves that the table exists and that the
- * role may read it, for half a read unit, where `DescribeTable` would need a control-plane
- * permission and is throttled far lower.
+ * The health ping reads one key of the aggregates table that never exists: it proves that the
+ * table exists and that the role may read it, for half a read unit, where `DescribeTable` would
+ * need a control-plane permission and is throttled far lower.
  *
  * @throws ConfigurationError naming the missing or malformed variable
  */
@@ -248,14 +247,13 @@ export function queryFromEnvironment(env: NodeJS.ProcessEnv = process.env): Hand
     aggregates: requireSetting(settings, 'AGGREGATES_TABLE', 'the query API reads per-minute aggregates from this DynamoDB table'),
   };
   const client = createDocumentClient({ endpoint: settings.DYNAMODB_ENDPOINT, region: settings.AWS_REGION });
+  // The query side never writes; retention is given because the repositories require it.
+  const aggregates = new AggregatesRepository(client, { tableName: tables.aggregates, retentionMs: validationLimitsOf(settings).retentionMs });
   const invoke = createQueryHandler({
     tables,
-    // The query side never writes; retention is given because the repositories require it.
-    aggregates: new AggregatesRepository(client, { tableName: tables.aggregates, retentionMs: validationLimitsOf(settings).retentionMs }),
+    aggregates,
     events: new EventsRepository(client, { tableName: tables.events, retentionMs: settings.PULSE_EVENTS_RETENTION_DAYS * 86_400_000 }),
-    ping: async () => {
-      await client.send(new GetCommand({ TableName: tables.aggregates, Key: HEALTH_PROBE_KEY }));
-    },
+    ping: () => aggregates.ping(),
     logger: createLogger('query', env),
   });
   return { invoke, close: async () => client.destroy() };

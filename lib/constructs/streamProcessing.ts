@@ -109,24 +109,19 @@ export class PulseStreamProcessing extends Construct {
       description: 'Folds stream records into per-minute aggregates, exactly once',
       ...FUNCTION_SIZES.aggregation,
       placement: props.placement,
-      environment: { ...props.environment, AGGREGATES_TABLE: props.storage.aggregates.tableName },
+      // The cluster too: a record it must count as unprocessable is dead-lettered to its stream's .dlq.
+      environment: { ...props.environment, AGGREGATES_TABLE: props.storage.aggregates.tableName, MSK_CLUSTER_ARN: cluster.clusterArn },
     });
     props.storage.grantEventWrites(this.enrichment);
     props.storage.grantAggregateUpdates(this.aggregation);
 
     const deadLetterTopics = streams.map((stream) => cluster.arns.topic(deadLetterTopic(stream.name)));
-    // The enrichment consumer produces dead letters with an idempotent producer.
-    this.enrichment.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['kafka-cluster:WriteDataIdempotently'], resources: [cluster.clusterArn] }),
-    );
-    this.enrichment.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: deadLetterTopics }),
-    );
-    if (onFailure === 'kafka') {
-      // The pollers write discarded batches to the stream's dead-letter topic with the function's role.
-      this.aggregation.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: deadLetterTopics }),
-      );
+    // Both consumers produce dead letters with an idempotent producer: enrichment its invalid
+    // records, aggregation the rare record it must count as unprocessable. (With onFailure=kafka
+    // the pollers also write discarded batches there with the function's role.)
+    for (const consumer of [this.enrichment, this.aggregation]) {
+      consumer.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:WriteDataIdempotently'], resources: [cluster.clusterArn] }));
+      consumer.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: deadLetterTopics }));
     }
 
     this.failureDestination = this.createFailureDestination(onFailure);

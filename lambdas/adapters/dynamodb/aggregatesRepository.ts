@@ -5,22 +5,37 @@
  * never one write per event. The write replaces the item with absolute values only if its
  * `version` is still the one read, so concurrent batches from other partitions and retried
  * batches both stay exact; see `applyDelta` for the offset marks that make retries idempotent.
+ *
+ * Sums, minimums and maximums are DynamoDB numbers written from exact decimal text (up to 38
+ * significant digits), never through a double, so no volume of events makes an item unreadable.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { applyDelta, encodeGroup, type AggregateDelta, type AggregateKey, type AggregateState } from '../../domain/aggregation';
-import { fromScaledInteger, toScaledInteger } from '../../domain/decimal';
-import { dayOf, daysBetween, formatMinute, WINDOW_MS } from '../../domain/time';
+import { BatchGetCommand, GetCommand, NumberValue, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { applyDelta, type AggregateDelta, type AggregateState } from '../../domain/aggregation';
+import { formatScaled, parseScaled } from '../../domain/decimal';
+import { aggregateItemKey, aggregatePartitionKey, type AggregateItemKey } from '../../domain/itemKeys';
+import { daysBetween, formatMinute, WINDOW_MS } from '../../domain/time';
+import { UnfinishedWorkError, withRetries, type RetryObserver, type RetryPolicy } from '../retry';
+import { describeStoreError, isItemRejection } from './errors';
 
-/** One point of a series, as the API returns it. */
+/** One point of a series: one minute of one group; `sum`, `min` and `max` scaled by `scale`. */
 export interface AggregatePoint {
   readonly windowStart: string;
   readonly windowEnd: string;
   readonly group: Readonly<Record<string, string>>;
   readonly count: number;
-  readonly sum?: number;
-  readonly min?: number;
-  readonly max?: number;
+  /** Decimal places of `sum`, `min` and `max` (2 for money); absent for count-only aggregations. */
+  readonly scale?: number;
+  readonly sum?: bigint;
+  readonly min?: bigint;
+  readonly max?: bigint;
+}
+
+/** An item DynamoDB refused for what it holds: a bug the records behind it are counted for as `unprocessable`. */
+export interface RejectedDelta {
+  readonly delta: AggregateDelta;
+  /** DynamoDB's message. */
+  readonly detail: string;
 }
 
 /** What one `applyDeltas` call did. */
@@ -31,21 +46,26 @@ export interface ApplyOutcome {
   readonly unchanged: number;
   /** Writes that lost a race and were recomputed. */
   readonly conflicts: number;
+  /** Items DynamoDB refused (`ValidationException`); everything else was written. */
+  readonly rejected: readonly RejectedDelta[];
 }
 
 /** Settings of the repository. */
 export interface AggregatesRepositoryOptions {
   readonly tableName: string;
-  /** Items expire this long after their window starts. */
+  /** Items expire this long after their window ends, in ms. */
   readonly retentionMs: number;
   /** Parallel conditional writes. */
   readonly writeConcurrency?: number;
-  /** Attempts per item before the batch fails (and Lambda retries it). */
-  readonly maxAttempts?: number;
+  /** Retries of unprocessed keys and lost races; the batch fails (and is retried whole) after the last. */
+  readonly retryPolicy?: RetryPolicy;
+  /** Told of every retry round, to log and count it. */
+  readonly onRetry?: RetryObserver;
   /** Clock for `updatedAt`; injectable for tests. */
   readonly now?: () => number;
 }
 
+/** An item as stored; numbers arrive as `NumberValue`s (exact text) or, from older code and fakes, as numbers. */
 interface StoredAggregate {
   pk: string;
   sk: string;
@@ -54,50 +74,50 @@ interface StoredAggregate {
   windowStart: string;
   windowEnd: string;
   group: Record<string, string>;
-  count: number;
-  sum?: number;
-  min?: number;
-  max?: number;
-  scale?: number;
-  offsets: Record<string, number>;
-  version: number;
+  count: StoredNumber;
+  sum?: StoredNumber;
+  min?: StoredNumber;
+  max?: StoredNumber;
+  scale?: StoredNumber;
+  offsets: Record<string, StoredNumber>;
+  version: StoredNumber;
   updatedAt: string;
-  expiresAt: number;
+  expiresAt: StoredNumber;
 }
+
+type StoredNumber = number | NumberValue;
 
 const BATCH_GET_LIMIT = 100;
 
-/** The partition key of a day of one aggregation. */
-export function aggregatePartitionKey(stream: string, aggregation: string, day: string): string {
-  return `${stream}#${aggregation}#${day}`;
+function numberOf(value: StoredNumber): number {
+  return typeof value === 'number' ? value : Number(value.value);
 }
 
-/** The sort key: window start first so one `Query` returns a day in time order. */
-export function aggregateSortKey(windowStartMs: number, group: Readonly<Record<string, string>>): string {
-  return `${formatMinute(windowStartMs)}#${encodeGroup(group)}`;
+function textOf(value: StoredNumber): string {
+  return typeof value === 'number' ? String(value) : value.value;
 }
 
-function keyOf(key: AggregateKey): { pk: string; sk: string } {
-  return {
-    pk: aggregatePartitionKey(key.stream, key.aggregation, dayOf(key.windowStartMs)),
-    sk: aggregateSortKey(key.windowStartMs, key.group),
-  };
+function itemId(key: AggregateItemKey): string {
+  return `${key.pk}\u0000${key.sk}`;
 }
 
 function stateOf(item: StoredAggregate | undefined): AggregateState | undefined {
   if (!item) return undefined;
-  const scale = item.scale ?? 0;
-  const scaled = (value: number | undefined) => (value === undefined ? undefined : toScaledInteger(value, scale));
-  return { count: item.count, sum: scaled(item.sum), min: scaled(item.min), max: scaled(item.max), offsets: item.offsets ?? {} };
+  const scale = item.scale === undefined ? 0 : numberOf(item.scale);
+  const scaled = (value: StoredNumber | undefined) => (value === undefined ? undefined : parseScaled(textOf(value), scale));
+  const offsets: Record<string, number> = {};
+  for (const [partition, offset] of Object.entries(item.offsets ?? {})) offsets[partition] = numberOf(offset);
+  return { count: numberOf(item.count), sum: scaled(item.sum), min: scaled(item.min), max: scaled(item.max), offsets };
 }
 
 function pointOf(item: StoredAggregate): AggregatePoint {
+  const state = stateOf(item) as AggregateState;
   return {
     windowStart: item.windowStart,
     windowEnd: item.windowEnd,
     group: item.group ?? {},
-    count: item.count,
-    ...(item.sum === undefined ? {} : { sum: item.sum, min: item.min, max: item.max }),
+    count: state.count,
+    ...(state.sum === undefined || item.scale === undefined ? {} : { scale: numberOf(item.scale), sum: state.sum, min: state.min, max: state.max }),
   };
 }
 
@@ -115,7 +135,6 @@ async function mapWithConcurrency<T>(items: readonly T[], limit: number, work: (
 /** Reads and writes per-minute aggregates. */
 export class AggregatesRepository {
   private readonly writeConcurrency: number;
-  private readonly maxAttempts: number;
   private readonly now: () => number;
 
   constructor(
@@ -123,38 +142,51 @@ export class AggregatesRepository {
     private readonly options: AggregatesRepositoryOptions,
   ) {
     this.writeConcurrency = options.writeConcurrency ?? 16;
-    this.maxAttempts = options.maxAttempts ?? 10;
     this.now = options.now ?? Date.now;
   }
 
-  /** Folds each delta into its item: one consistent read and at most one conditional write per item. */
+  /**
+   * Folds each delta into its item: one consistent read and at most one conditional write per
+   * item. A lost race re-reads the item and tries again, with bounded, jittered backoff.
+   *
+   * @throws the store's error when a write keeps failing transiently; the batch is then retried
+   */
   async applyDeltas(deltas: readonly AggregateDelta[]): Promise<ApplyOutcome> {
-    const current = await this.readItems(deltas.map((delta) => keyOf(delta.key)));
+    const current = await this.readItems(deltas.map((delta) => aggregateItemKey(delta.key)));
     let written = 0;
     let unchanged = 0;
     let conflicts = 0;
+    const rejected: RejectedDelta[] = [];
     await mapWithConcurrency(deltas, this.writeConcurrency, async (delta) => {
-      const key = keyOf(delta.key);
-      let item = current.get(`${key.pk}\u0000${key.sk}`);
-      for (let attempt = 1; ; attempt += 1) {
-        const next = applyDelta(stateOf(item), delta);
-        if (!next) {
-          unchanged += 1;
-          return;
-        }
-        try {
-          await this.writeItem(delta, next, item);
-          written += 1;
-          return;
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException) || attempt >= this.maxAttempts) throw error;
-          conflicts += 1;
-          // Another writer got there first: start again from what it wrote.
-          item = await this.readItem(key);
-        }
+      const key = aggregateItemKey(delta.key);
+      let item = current.get(itemId(key));
+      try {
+        await withRetries(
+          `conditional PutItem ${this.options.tableName}`,
+          async (attempt) => {
+            // Another writer got there first: start again from what it wrote.
+            if (attempt > 1) item = await this.readItem(key);
+            const next = applyDelta(stateOf(item), delta);
+            if (!next) {
+              unchanged += 1;
+              return;
+            }
+            try {
+              await this.writeItem(delta, next, item);
+            } catch (error) {
+              if (error instanceof ConditionalCheckFailedException) conflicts += 1;
+              throw error;
+            }
+            written += 1;
+          },
+          { policy: this.options.retryPolicy, isRetryable: (error) => error instanceof ConditionalCheckFailedException, onRetry: this.options.onRetry },
+        );
+      } catch (error) {
+        if (!isItemRejection(error)) throw error;
+        rejected.push({ delta, detail: describeStoreError(error) });
       }
     });
-    return { written, unchanged, conflicts };
+    return { written, unchanged, conflicts, rejected };
   }
 
   /** Points of one aggregation with `windowStart` in `[fromMs, toMs)`, by window start, one `Query` per UTC day. */
@@ -186,28 +218,27 @@ export class AggregatesRepository {
     return points;
   }
 
+  /** Resolves when the table answers a read; rejects with the store's error otherwise. */
+  async ping(): Promise<void> {
+    await this.client.send(new GetCommand({ TableName: this.options.tableName, Key: HEALTH_PROBE_KEY }));
+  }
+
   private async writeItem(delta: AggregateDelta, next: AggregateState, previous: StoredAggregate | undefined): Promise<void> {
     const { key, scale } = delta;
     const windowEndMs = key.windowStartMs + WINDOW_MS;
     const measured = scale !== undefined && next.sum !== undefined;
-    const item: StoredAggregate = {
-      ...keyOf(key),
+    const decimal = (value: bigint | undefined) => new NumberValue(formatScaled(value as bigint, scale as number));
+    const item = {
+      ...aggregateItemKey(key),
       stream: key.stream,
       aggregation: key.aggregation,
       windowStart: formatMinute(key.windowStartMs),
       windowEnd: formatMinute(windowEndMs),
       group: { ...key.group },
       count: next.count,
-      ...(measured
-        ? {
-            sum: fromScaledInteger(next.sum as number, scale),
-            min: fromScaledInteger(next.min as number, scale),
-            max: fromScaledInteger(next.max as number, scale),
-            scale,
-          }
-        : {}),
+      ...(measured ? { sum: decimal(next.sum), min: decimal(next.min), max: decimal(next.max), scale } : {}),
       offsets: { ...next.offsets },
-      version: (previous?.version ?? 0) + 1,
+      version: (previous === undefined ? 0 : numberOf(previous.version)) + 1,
       updatedAt: new Date(this.now()).toISOString(),
       expiresAt: Math.floor((windowEndMs + this.options.retentionMs) / 1000),
     };
@@ -226,26 +257,35 @@ export class AggregatesRepository {
     );
   }
 
-  private async readItem(key: { pk: string; sk: string }): Promise<StoredAggregate | undefined> {
+  private async readItem(key: AggregateItemKey): Promise<StoredAggregate | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }));
     return result.Item as StoredAggregate | undefined;
   }
 
-  private async readItems(keys: readonly { pk: string; sk: string }[]): Promise<Map<string, StoredAggregate>> {
+  private async readItems(keys: readonly AggregateItemKey[]): Promise<Map<string, StoredAggregate>> {
     const items = new Map<string, StoredAggregate>();
-    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-      let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_LIMIT);
-      for (let round = 0; pending.length > 0; round += 1) {
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
-        const result = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.options.tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of (result.Responses?.[this.options.tableName] ?? []) as StoredAggregate[]) {
-          items.set(`${item.pk}\u0000${item.sk}`, item);
-        }
-        pending = result.UnprocessedKeys?.[this.options.tableName]?.Keys ?? [];
-      }
+    const unique = [...new Map(keys.map((key) => [itemId(key), key])).values()];
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let pending: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_LIMIT).map((key) => ({ ...key }));
+      await withRetries(
+        `BatchGetItem ${this.options.tableName}`,
+        async () => {
+          const result = await this.client.send(
+            new BatchGetCommand({ RequestItems: { [this.options.tableName]: { Keys: pending, ConsistentRead: true } } }),
+          );
+          for (const item of (result.Responses?.[this.options.tableName] ?? []) as StoredAggregate[]) items.set(itemId(item), item);
+          pending = result.UnprocessedKeys?.[this.options.tableName]?.Keys ?? [];
+          if (pending.length > 0) throw new UnfinishedWorkError(`${pending.length} keys left unprocessed by BatchGetItem`);
+        },
+        { policy: this.options.retryPolicy, isRetryable: (error) => error instanceof UnfinishedWorkError, onRetry: this.options.onRetry },
+      );
     }
     return items;
   }
 }
+
+/**
+ * A key that never exists: reading it proves the table exists and may be read, for half a read
+ * unit, where `DescribeTable` would need a control-plane permission and is throttled far lower.
+ */
+const HEALTH_PROBE_KEY = { pk: '#pulse-health-probe', sk: '#pulse-health-probe' };

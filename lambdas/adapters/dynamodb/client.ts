@@ -10,7 +10,11 @@ export interface DocumentClientOptions {
   readonly region?: string;
 }
 
-/** A document client that drops `undefined` attributes (optional event fields) rather than failing. */
+/**
+ * A document client that drops `undefined` attributes (optional event fields) rather than failing,
+ * and reads every number as a `NumberValue` (its exact text): a sum beyond 15 digits must come
+ * back exactly, and the SDK would otherwise round it or refuse it.
+ */
 export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
   const local = options.endpoint !== undefined;
   const client = new DynamoDBClient({
@@ -23,5 +27,5 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
         }
       : {}),
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true }, unmarshallOptions: { wrapNumbers: true } });
 }

@@ -2,18 +2,34 @@
  * The `events` table: one item per valid event, keyed by stream and event id, so a replay writes
  * the same item again. A GSI keyed by stream and UTC day lists a stream's events by time
  * without a scan.
+ *
+ * The enriched event is stored as its JSON text (attribute `event`), exactly as validation wrote
+ * it: a number no double holds, a nesting DynamoDB maps would refuse or an empty member name all
+ * survive the trip, and reading it back costs one parse.
  */
-import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EVENTS_TABLE } from '../../config/tables';
+import { exactDocument } from '../../domain/eventJson';
+import { eventKey, eventListingPartition, eventListingSortKey } from '../../domain/itemKeys';
 import type { EventObject } from '../../domain/streams/types';
-import { dayOf, daysBetween, formatInstant } from '../../domain/time';
+import { daysBetween, formatInstant } from '../../domain/time';
+import { UnfinishedWorkError, withRetries, type RetryObserver, type RetryPolicy } from '../retry';
+import { describeStoreError, isItemRejection } from './errors';
 
 /** A valid event ready to store. */
 export interface EventToStore {
   readonly stream: string;
   readonly eventId: string;
   readonly eventTimeMs: number;
-  readonly enriched: EventObject;
+  /** The enriched event as JSON text. */
+  readonly enrichedJson: string;
+}
+
+/** An event DynamoDB refused for what it holds; everything else of the call was stored. */
+export interface RejectedEvent {
+  readonly event: EventToStore;
+  /** DynamoDB's message. */
+  readonly detail: string;
 }
 
 /** A page of events, newest first, with the cursor of the next page if there is one. */
@@ -25,8 +41,12 @@ export interface EventPage {
 /** Settings of the repository. */
 export interface EventsRepositoryOptions {
   readonly tableName: string;
-  /** Items expire this long after their event time. */
+  /** Items expire this long after their event time, in ms. */
   readonly retentionMs: number;
+  /** Retries of unprocessed items; the batch fails (and is retried whole) after the last. */
+  readonly retryPolicy?: RetryPolicy;
+  /** Told of every retry round, to log and count it. */
+  readonly onRetry?: RetryObserver;
 }
 
 const BATCH_WRITE_LIMIT = 25;
@@ -39,8 +59,15 @@ interface StoredEvent {
   eventTime: string;
   streamDay: string;
   eventTimeId: string;
-  event: EventObject;
+  /** JSON text; items written before events were kept as text hold a map. */
+  event: string | EventObject;
   expiresAt: number;
+}
+
+/** The enriched event of a stored item. */
+function eventOf(item: StoredEvent): EventObject {
+  if (typeof item.event !== 'string') return item.event;
+  return exactDocument(item.event, JSON.parse(item.event)).value as EventObject;
 }
 
 interface CursorState {
@@ -83,11 +110,6 @@ function decodeCursor(cursor: string, stream: string): CursorState {
   }
 }
 
-/** The partition key of an event. */
-export function eventKey(stream: string, eventId: string): string {
-  return `${stream}#${eventId}`;
-}
-
 /** Stores and reads enriched events. */
 export class EventsRepository {
   constructor(
@@ -95,21 +117,58 @@ export class EventsRepository {
     private readonly options: EventsRepositoryOptions,
   ) {}
 
-  /** Writes events in batches of 25, retrying unprocessed items; the last of duplicate ids wins. */
-  async putEvents(events: readonly EventToStore[]): Promise<void> {
-    const unique = new Map<string, StoredEvent>();
+  /**
+   * Writes events in batches of 25, retrying unprocessed items with bounded, jittered backoff; the
+   * last of duplicate ids wins. A batch DynamoDB refuses as a whole (`ValidationException`) is
+   * written item by item, so that only the items at fault are returned, never thrown.
+   *
+   * @returns the events DynamoDB refused for what they hold
+   * @throws the store's error when writes keep failing transiently; the batch is then retried
+   */
+  async putEvents(events: readonly EventToStore[]): Promise<RejectedEvent[]> {
+    const unique = new Map<string, { event: EventToStore; item: StoredEvent }>();
     for (const event of events) {
       const item = this.toItem(event);
-      unique.set(item.pk, item);
+      unique.set(item.pk, { event, item });
     }
-    const items = [...unique.values()];
-    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
-      let pending = items.slice(start, start + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
-      for (let round = 0; pending.length > 0; round += 1) {
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
-        const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.options.tableName]: pending } }));
-        pending = (result.UnprocessedItems?.[this.options.tableName] ?? []) as typeof pending;
+    const entries = [...unique.values()];
+    const rejected: RejectedEvent[] = [];
+    for (let start = 0; start < entries.length; start += BATCH_WRITE_LIMIT) {
+      const chunk = entries.slice(start, start + BATCH_WRITE_LIMIT);
+      try {
+        await this.writeBatch(chunk.map(({ item }) => item));
+      } catch (error) {
+        if (!isItemRejection(error)) throw error;
+        for (const entry of chunk) {
+          const refusal = await this.writeOne(entry.item);
+          if (refusal !== undefined) rejected.push({ event: entry.event, detail: refusal });
+        }
       }
+    }
+    return rejected;
+  }
+
+  private async writeBatch(items: readonly StoredEvent[]): Promise<void> {
+    let pending: Record<string, unknown>[] = items.map((Item) => ({ PutRequest: { Item } }));
+    await withRetries(
+      `BatchWriteItem ${this.options.tableName}`,
+      async () => {
+        const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.options.tableName]: pending as never } }));
+        pending = (result.UnprocessedItems?.[this.options.tableName] ?? []) as Record<string, unknown>[];
+        if (pending.length > 0) throw new UnfinishedWorkError(`${pending.length} items left unprocessed by BatchWriteItem`);
+      },
+      { policy: this.options.retryPolicy, isRetryable: (error) => error instanceof UnfinishedWorkError, onRetry: this.options.onRetry },
+    );
+  }
+
+  /** Writes one item; returns DynamoDB's reason when it refuses the item itself. */
+  private async writeOne(item: StoredEvent): Promise<string | undefined> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.options.tableName, Item: item }));
+      return undefined;
+    } catch (error) {
+      if (isItemRejection(error)) return describeStoreError(error);
+      throw error;
     }
   }
 
@@ -118,7 +177,8 @@ export class EventsRepository {
     const result = await this.client.send(
       new GetCommand({ TableName: this.options.tableName, Key: { pk: eventKey(stream, eventId) } }),
     );
-    return (result.Item as StoredEvent | undefined)?.event;
+    const item = result.Item as StoredEvent | undefined;
+    return item === undefined ? undefined : eventOf(item);
   }
 
   /** Events with event time in `[fromMs, toMs)`, newest first, `limit` at most per page. */
@@ -148,7 +208,7 @@ export class EventsRepository {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of (page.Items ?? []) as StoredEvent[]) items.push(item.event);
+      for (const item of (page.Items ?? []) as StoredEvent[]) items.push(eventOf(item));
       startKey = page.LastEvaluatedKey;
       if (!startKey) {
         dayIndex += 1;
@@ -162,15 +222,14 @@ export class EventsRepository {
   }
 
   private toItem(event: EventToStore): StoredEvent {
-    const eventTime = formatInstant(event.eventTimeMs);
     return {
       pk: eventKey(event.stream, event.eventId),
       stream: event.stream,
       eventId: event.eventId,
-      eventTime,
-      streamDay: `${event.stream}#${dayOf(event.eventTimeMs)}`,
-      eventTimeId: `${eventTime}#${event.eventId}`,
-      event: event.enriched,
+      eventTime: formatInstant(event.eventTimeMs),
+      streamDay: eventListingPartition(event.stream, event.eventTimeMs),
+      eventTimeId: eventListingSortKey(event.eventTimeMs, event.eventId),
+      event: event.enrichedJson,
       expiresAt: Math.floor((event.eventTimeMs + this.options.retentionMs) / 1000),
     };
   }

@@ -4,17 +4,27 @@
  */
 import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 
+/** One record header: Kafka allows a name to repeat, so headers are a list, not a map. */
+export type OutgoingHeader = readonly [name: string, value: Buffer | string];
+
 /** One message to produce. */
 export interface OutgoingMessage {
   readonly key: Buffer | string | null;
   readonly value: Buffer | string | null;
-  /** A repeated header is a list of its values, in order. */
-  readonly headers?: Readonly<Record<string, Buffer | string | readonly (Buffer | string)[]>>;
+  /** In order; a repeated name keeps every value, in order. */
+  readonly headers?: readonly OutgoingHeader[];
 }
 
-function toKafkajsHeaders(headers: NonNullable<OutgoingMessage['headers']>): IHeaders {
+/** kafkajs takes a map whose repeated names hold lists; every value is kept, in order per name. */
+function toKafkajsHeaders(headers: readonly OutgoingHeader[]): IHeaders {
+  const byName = new Map<string, (Buffer | string)[]>();
+  for (const [name, value] of headers) {
+    const values = byName.get(name);
+    if (values) values.push(value);
+    else byName.set(name, [value]);
+  }
   const copy: IHeaders = {};
-  for (const [name, value] of Object.entries(headers)) copy[name] = typeof value === 'string' || Buffer.isBuffer(value) ? value : [...value];
+  for (const [name, values] of byName) copy[name] = values.length === 1 ? (values[0] as Buffer | string) : values;
   return copy;
 }
 

@@ -42,7 +42,7 @@ export type PriceBand = 'none' | 'budget' | 'standard' | 'premium' | 'luxury';
 
 /** An `orders` event after enrichment. */
 export type EnrichedOrderEvent = OrderEvent & {
-  /** Normalised: trimmed, inner white space collapsed, lower-cased. */
+  /** Normalised: Unicode NFC, trimmed, inner white space collapsed, lower-cased. */
   category: string;
   /** price × quantity rounded to cents; 0 for views. */
   amount: number;
@@ -53,9 +53,14 @@ export type EnrichedOrderEvent = OrderEvent & {
   minute: string;
 };
 
-/** ` Rosé  Wine ` → `rosé wine`, so that spelling variants land in one group. */
+/**
+ * ` Rosé  Wine ` → `rosé wine`, so that spelling variants land in one group: Unicode NFC (so
+ * `Rose\u0301`, e + combining accent, is the same `rosé` as the precomposed `é`), trimmed, inner
+ * white space collapsed to one space, lower-cased. NFC is applied again after lower-casing,
+ * which can decompose (`İ` lower-cases to `i` + U+0307).
+ */
 export function normaliseCategory(category: string): string {
-  return category.trim().replace(/\s+/g, ' ').toLowerCase();
+  return category.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase().normalize('NFC');
 }
 
 /** The band of a unit price: under 10, under 50, under 200, and above. */

@@ -1,35 +1,51 @@
 /**
- * CSV output (RFC 4180) of series and event listings, for spreadsheets and `curl | csvlook`.
- * Records end in CRLF and fields are quoted only when they must be, as the RFC describes.
+ * CSV output (RFC 4180, through csv-stringify) of series and event listings, for spreadsheets and
+ * `curl | csvlook`. Records end in CRLF and fields are quoted only when they must be.
+ *
+ * Safe to open in a spreadsheet: a text value starting with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return (or their full-width forms) is written with a leading `'`, so that it is shown as text
+ * instead of run as a formula (https://owasp.org/www-community/attacks/CSV_Injection). Numbers are
+ * written as they are, and measures as exact decimal text, never escaped.
  */
+import { stringify } from 'csv-stringify/sync';
 import type { AggregatePoint } from '../../adapters/dynamodb/aggregatesRepository';
+import { formatScaled } from '../../domain/decimal';
+import { isLosslessNumber } from '../../domain/eventJson';
 import type { AggregationDescription } from '../../domain/streams/registry';
 import type { EventObject } from '../../domain/streams/types';
 
-const LINE_END = '\r\n';
+/** One value of a cell: bigints are decimals scaled by the document's `scale` (cents at 2). */
+type Cell = unknown;
 
-/** The text of one value: strings as they are, nested objects and arrays as JSON, nothing for null or absent. */
-function textOf(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+/** A number kept as text (a `LosslessNumber`): an integer as a bigint, so it is written as a number. */
+function cellOf(value: unknown): Cell {
+  if (!isLosslessNumber(value)) return value;
+  return /^-?\d+$/.test(value.value) ? BigInt(value.value) : value.value;
 }
 
-/** One field, quoted when it holds a quote, a comma or a line break (quotes doubled). */
-export function csvField(value: unknown): string {
-  const text = textOf(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** A CSV document: the header row, then one record per row, each ending in CRLF. */
-export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return [header, ...rows].map((row) => row.map(csvField).join(',') + LINE_END).join('');
+/**
+ * A CSV document: the header row, then one record per row, each ending in CRLF.
+ *
+ * @param scale - decimal places of the bigint cells (measures as scaled integers); 0 by default
+ */
+export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[], scale = 0): string {
+  return stringify([header, ...rows], {
+    record_delimiter: 'windows',
+    // RFC 4180 quotes a field holding any line break; csv-stringify quotes only the record delimiter itself.
+    quoted_match: /[\r\n]/,
+    escape_formulas: true,
+    cast: {
+      bigint: (value) => formatScaled(value, scale),
+      boolean: (value) => String(value),
+      // Nested objects and arrays as JSON; kept-as-text numbers verbatim.
+      object: (value) => (isLosslessNumber(value) ? value.value : JSON.stringify(value)),
+    },
+  });
 }
 
 /**
  * A series as CSV: `windowStart,windowEnd,<group dimensions…>,count[,sum,min,max]`, one column per
- * dimension so that spreadsheets can pivot on it.
+ * dimension so that spreadsheets can pivot on it; measures as exact decimals.
  */
 export function seriesCsv(points: readonly AggregatePoint[], aggregation: AggregationDescription): string {
   const measured = aggregation.measures.includes('sum');
@@ -41,7 +57,7 @@ export function seriesCsv(points: readonly AggregatePoint[], aggregation: Aggreg
     point.count,
     ...(measured ? [point.sum, point.min, point.max] : []),
   ]);
-  return toCsv(header, rows);
+  return toCsv(header, rows, points.find((point) => point.scale !== undefined)?.scale ?? 0);
 }
 
 /**
@@ -62,5 +78,5 @@ export function eventsCsv(items: readonly EventObject[]): string {
   }
   // An empty page has no keys to name columns after; an empty document beats a blank record.
   if (columns.length === 0) return '';
-  return toCsv(columns, items.map((item) => columns.map((column) => item[column])));
+  return toCsv(columns, items.map((item) => columns.map((column) => cellOf(item[column]))));
 }

@@ -75,6 +75,19 @@ export const streamsBody = z
   .describe('Every stream and its per-minute aggregations')
   .register(apiSchemas, { id: 'Streams' });
 
+/**
+ * An exact decimal number, as JSON text: sums have no 15-digit ceiling (a double's), so they travel
+ * as strings holding every digit, never as JSON numbers a client would round.
+ */
+export const exactDecimal = z
+  .string()
+  .regex(/^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$/)
+  .describe(
+    'an exact decimal number as text, e.g. "1234.56" or "-5": every digit is kept, so read it with a decimal type ' +
+      '(BigDecimal, decimal.Decimal, a bigint of its smallest unit); Number() or float() is exact only up to 15 significant digits',
+  )
+  .register(apiSchemas, { id: 'ExactDecimal' });
+
 /** A group: dimension name to value; `{}` for an ungrouped aggregation. */
 const group = z.record(z.string(), z.string()).describe('dimension to value; {} when the aggregation has no groups');
 
@@ -85,9 +98,9 @@ export const seriesPoint = z
     windowEnd: utcInstant,
     group,
     count: z.number().int().nonnegative(),
-    sum: z.number().optional().describe('only for measured aggregations; exact to its decimal scale'),
-    min: z.number().optional().describe('only for measured aggregations'),
-    max: z.number().optional().describe('only for measured aggregations'),
+    sum: exactDecimal.optional().describe('only for measured aggregations; exact to its decimal scale'),
+    min: exactDecimal.optional().describe('only for measured aggregations'),
+    max: exactDecimal.optional().describe('only for measured aggregations'),
   })
   .register(apiSchemas, { id: 'SeriesPoint' });
 
@@ -113,7 +126,7 @@ export const topBody = z
         z.object({
           group,
           count: z.number().int().nonnegative(),
-          sum: z.number().optional().describe('only for measured aggregations'),
+          sum: exactDecimal.optional().describe('only for measured aggregations'),
         }),
       )
       .describe('largest first; ties in group order'),

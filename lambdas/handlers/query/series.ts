@@ -3,15 +3,29 @@
  * of groups by their totals over a range. Pure, so the arithmetic is tested without a table.
  */
 import type { AggregatePoint } from '../../adapters/dynamodb/aggregatesRepository';
-import { fromScaledInteger, toScaledInteger } from '../../domain/decimal';
+import { formatScaled } from '../../domain/decimal';
 import type { GroupFilter } from './catalogue';
+import type { SeriesPoint } from './schemas';
 
 /** One ranked group of `GET …/top`. */
 export interface TopItem {
   readonly group: Readonly<Record<string, string>>;
   readonly count: number;
-  /** Exact to the aggregation's scale; only on measured aggregations. */
-  readonly sum?: number;
+  /** Exact decimal text at the aggregation's scale; only on measured aggregations. */
+  readonly sum?: string;
+}
+
+/** A point as the API answers it: measures as exact decimal text. */
+export function toSeriesPoint(point: AggregatePoint): SeriesPoint {
+  const { windowStart, windowEnd, group, count, scale, sum, min, max } = point;
+  const measured = scale !== undefined && sum !== undefined && min !== undefined && max !== undefined;
+  return {
+    windowStart,
+    windowEnd,
+    group: { ...group },
+    count,
+    ...(measured ? { sum: formatScaled(sum, scale), min: formatScaled(min, scale), max: formatScaled(max, scale) } : {}),
+  };
 }
 
 /** What to rank by and how much of it to return. */
@@ -54,39 +68,43 @@ export function filterPoints(points: readonly AggregatePoint[], filter: GroupFil
 interface Totals {
   readonly group: Readonly<Record<string, string>>;
   count: number;
-  /** In units of the scale (cents for money), so that adding thousands of minutes stays exact. */
-  scaledSum: number;
+  /** In units of the scale (cents for money), so that adding any number of minutes stays exact. */
+  scaledSum: bigint;
 }
 
-function totalsByGroup(points: readonly AggregatePoint[], groupBy: readonly string[], scale: number | undefined): Totals[] {
+function totalsByGroup(points: readonly AggregatePoint[], groupBy: readonly string[]): Totals[] {
   const totals = new Map<string, Totals>();
   for (const point of points) {
     const id = JSON.stringify(groupBy.map((dimension) => point.group[dimension] ?? ''));
     let total = totals.get(id);
     if (!total) {
-      total = { group: point.group, count: 0, scaledSum: 0 };
+      total = { group: point.group, count: 0, scaledSum: 0n };
       totals.set(id, total);
     }
     total.count += point.count;
-    if (scale !== undefined && point.sum !== undefined) total.scaledSum += toScaledInteger(point.sum, scale);
+    if (point.sum !== undefined) total.scaledSum += point.sum;
   }
   return [...totals.values()];
 }
 
 /**
  * The groups with the largest totals over the points, largest first (ties by group, so the answer
- * is stable). Sums are added as scaled integers: adding a month of cent amounts as binary
- * floating point drifts off the cent.
+ * is stable). Sums are added as bigints of their smallest unit: adding a month of cent amounts as
+ * binary floating point drifts off the cent, and a large total would pass 15 digits.
  */
 export function rankGroups(points: readonly AggregatePoint[], options: RankOptions): TopItem[] {
   const { by, limit, groupBy, scale } = options;
-  const measureOf = (total: Totals) => (by === 'sum' ? total.scaledSum : total.count);
-  return totalsByGroup(points, groupBy, scale)
-    .sort((a, b) => measureOf(b) - measureOf(a) || compareGroups(a.group, b.group, groupBy))
+  const measureOf = (total: Totals): bigint => (by === 'sum' ? total.scaledSum : BigInt(total.count));
+  const descending = (a: Totals, b: Totals): number => {
+    const difference = measureOf(b) - measureOf(a);
+    return difference > 0n ? 1 : difference < 0n ? -1 : 0;
+  };
+  return totalsByGroup(points, groupBy)
+    .sort((a, b) => descending(a, b) || compareGroups(a.group, b.group, groupBy))
     .slice(0, limit)
     .map((total) => ({
       group: total.group,
       count: total.count,
-      ...(scale === undefined ? {} : { sum: fromScaledInteger(total.scaledSum, scale) }),
+      ...(scale === undefined ? {} : { sum: formatScaled(total.scaledSum, scale) }),
     }));
 }

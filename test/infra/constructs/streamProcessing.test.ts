@@ -85,11 +85,19 @@ describe('PulseStreamProcessing', () => {
     });
   });
 
-  it('lets the aggregation consumer write the dead-letter topics only when they are its on-failure destination', () => {
-    expect(grantOf(statementsOf(variant('serverless'), 'aggregation'), 'kafka-cluster:WriteData')).toBeUndefined();
-    expect(grantOf(statementsOf(variant('provisioned'), 'aggregation'), 'kafka-cluster:WriteData')?.Resource).toEqual(
-      grantOf(statementsOf(variant('provisioned'), 'enrichment'), 'kafka-cluster:WriteData')?.Resource,
-    );
+  it('lets the aggregation consumer write exactly the dead-letter topics the enrichment consumer writes, for unprocessable records', () => {
+    for (const name of ['serverless', 'provisioned'] as const) {
+      const aggregation = grantOf(statementsOf(variant(name), 'aggregation'), 'kafka-cluster:WriteData');
+      expect(aggregation?.Resource).toBeDefined();
+      expect(aggregation?.Resource).toEqual(grantOf(statementsOf(variant(name), 'enrichment'), 'kafka-cluster:WriteData')?.Resource);
+    }
+  });
+
+  it('gives the aggregation function the cluster ARN, so that it can dead-letter', () => {
+    const { pipeline, stacks } = variant('serverless');
+    const aggregation = logicalIdOf(stacks.pipeline.processing.aggregation as never);
+    const functions = pipeline.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+    expect(Object.keys(functions[aggregation]?.Properties.Environment.Variables ?? {})).toContain('MSK_CLUSTER_ARN');
   });
 
   it('sends discarded batches to an encrypted, TLS-only queue it creates', () => {

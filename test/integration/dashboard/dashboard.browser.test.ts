@@ -131,7 +131,7 @@ describe('dashboard in headless Chromium (twin on the test broker)', () => {
       const grouped = isGrouped(chart.stream, chart.aggregation);
       const { points } = await series(chart.stream, chart.aggregation, snapshot);
       const expected = points
-        .map((point) => ({ window: point.windowStart, group: grouped ? Object.values(point.group).join(' · ') : '*', value: chart.measure === 'sum' ? cents(point.sum ?? 0) : point.count, count: point.count }))
+        .map((point) => ({ window: point.windowStart, group: grouped ? Object.values(point.group).join(' · ') : '*', value: chart.measure === 'sum' ? cents(Number(point.sum ?? 0)) : point.count, count: point.count }))
         .filter((bar) => bar.value > 0);
       const drawn = chart.bars.map((bar) => ({ ...bar, group: grouped ? bar.group : '*', value: chart.measure === 'sum' ? cents(bar.value) : bar.value }));
       const order = (a: { window: string; group: string }, b: { window: string; group: string }) => (a.window + a.group < b.window + b.group ? -1 : 1);
@@ -146,7 +146,7 @@ describe('dashboard in headless Chromium (twin on the test broker)', () => {
     const snapshot = await snapshotOf(page);
     const total = (stream: string, key: string) => snapshot.totals.find((t) => t.stream === stream && t.key === key)?.value;
     const sumOf = async (stream: string, aggregation: string, measure: 'count' | 'sum') =>
-      (await series(stream, aggregation, snapshot)).points.reduce((sum, point) => sum + (measure === 'sum' ? cents(point.sum ?? 0) : point.count), 0);
+      (await series(stream, aggregation, snapshot)).points.reduce((sum, point) => sum + (measure === 'sum' ? cents(Number(point.sum ?? 0)) : point.count), 0);
 
     // Act
     const rankings = await Promise.all(
@@ -160,14 +160,14 @@ describe('dashboard in headless Chromium (twin on the test broker)', () => {
     // Assess: each legend is the API's ranking of the same range.
     for (const { chart, items } of rankings) {
       const legend = Object.fromEntries(chart.legend.map((item) => [item.group, chart.measure === 'sum' ? cents(item.total) : item.total]));
-      const ranked = Object.fromEntries(items.map((item) => [Object.values(item.group).join(' · '), chart.measure === 'sum' ? cents(item.sum ?? 0) : item.count]));
+      const ranked = Object.fromEntries(items.map((item) => [Object.values(item.group).join(' · '), chart.measure === 'sum' ? cents(Number(item.sum ?? 0)) : item.count]));
       expect({ chart: chart.aggregation, legend }).toEqual({ chart: chart.aggregation, legend: ranked });
     }
     // The headline numbers, each from the API independently of the charts.
     expect(total('orders', 'events')).toBe(await sumOf('orders', 'events_by_type', 'count'));
     expect(total('orders', 'purchases')).toBe(await sumOf('orders', 'revenue', 'count'));
     expect(cents(total('orders', 'revenue') ?? NaN)).toBe(await sumOf('orders', 'revenue', 'sum'));
-    expect(cents(total('orders', 'revenue') ?? NaN)).toBe(revenueByCategory.items.reduce((sum, item) => sum + cents(item.sum ?? 0), 0));
+    expect(cents(total('orders', 'revenue') ?? NaN)).toBe(revenueByCategory.items.reduce((sum, item) => sum + cents(Number(item.sum ?? 0)), 0));
     expect(total('orders', 'dead_letters')).toBe(await sumOf('orders', 'invalid', 'count'));
     expect(total('tickets', 'tickets')).toBe(await sumOf('tickets', 'by_type', 'count'));
     expect(total('tickets', 'high_priority')).toBe(highPriority?.count ?? 0);

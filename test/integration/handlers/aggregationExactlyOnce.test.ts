@@ -50,7 +50,7 @@ function groundTruth(input: MskRecordInput[]) {
     const milli = Math.round(event.price * 1000) * event.quantity;
     cents += Math.floor(milli / 10) + (milli % 10 >= 5 ? 1 : 0);
   }
-  return { purchases, cents, invalid };
+  return { purchases, cents: BigInt(cents), invalid };
 }
 
 describe('aggregation handler on DynamoDB Local', () => {
@@ -76,7 +76,7 @@ describe('aggregation handler on DynamoDB Local', () => {
     const byCategory = await repository.querySeries('orders', 'revenue_by_category', base - 60_000, base + 600_000);
     return {
       purchases: points.reduce((sum, point) => sum + point.count, 0),
-      cents: Math.round(points.reduce((sum, point) => sum + Math.round((point.sum ?? 0) * 100), 0)),
+      cents: points.reduce((sum, point) => sum + (point.sum ?? 0n), 0n),
       invalid: invalidPoints.reduce((sum, point) => sum + point.count, 0),
       categories: [...new Set(byCategory.map((point) => point.group.category))],
     };

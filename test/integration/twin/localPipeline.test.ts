@@ -108,8 +108,8 @@ describe('local pipeline (external backend on the test broker)', () => {
     );
 
     expect(body.points).toEqual([
-      { windowStart: minuteText(minute0), windowEnd: minuteText(minute0 + 60_000), group: {}, count: 2, sum: 60.98, min: 1.01, max: 59.97 },
-      { windowStart: minuteText(minute0 + 60_000), windowEnd: minuteText(minute0 + 120_000), group: {}, count: 1, sum: 25, min: 25, max: 25 },
+      { windowStart: minuteText(minute0), windowEnd: minuteText(minute0 + 60_000), group: {}, count: 2, sum: '60.98', min: '1.01', max: '59.97' },
+      { windowStart: minuteText(minute0 + 60_000), windowEnd: minuteText(minute0 + 120_000), group: {}, count: 1, sum: '25', min: '25', max: '25' },
     ]);
   });
 
@@ -120,8 +120,8 @@ describe('local pipeline (external backend on the test broker)', () => {
     );
 
     expect(body.points.map((p) => [p.group, p.count, p.sum])).toEqual([
-      [{ category: 'books' }, 2, 60.98],
-      [{ category: 'rosé wine' }, 1, 25],
+      [{ category: 'books' }, 2, '60.98'],
+      [{ category: 'rosé wine' }, 1, '25'],
     ]);
   });
 

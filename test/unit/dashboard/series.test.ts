@@ -9,7 +9,7 @@ const RANGE: ResolvedRange = { fromMs: FROM, toMs: FROM + 3 * MINUTE, bucketMs: 
 function point(minute: number, group: Record<string, string>, count: number, sum?: number): SeriesPoint {
   const windowStart = new Date(FROM + minute * MINUTE).toISOString().replace('.000Z', 'Z');
   const windowEnd = new Date(FROM + (minute + 1) * MINUTE).toISOString().replace('.000Z', 'Z');
-  return { windowStart, windowEnd, group, count, ...(sum === undefined ? {} : { sum, min: sum, max: sum }) };
+  return { windowStart, windowEnd, group, count, ...(sum === undefined ? {} : { sum: String(sum), min: String(sum), max: String(sum) }) };
 }
 
 describe('chartData', () => {

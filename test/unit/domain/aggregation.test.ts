@@ -46,9 +46,9 @@ function contributionsOf(delta: AggregateDelta | undefined, partition: string) {
 /** The measures of an item, without its offset marks. */
 interface Totals {
   count: number;
-  sum?: number;
-  min?: number;
-  max?: number;
+  sum?: bigint;
+  min?: bigint;
+  max?: bigint;
 }
 
 /** An in-memory aggregates table that applies each delta atomically, as the conditional write does. */
@@ -77,14 +77,14 @@ class AggregateStore {
  */
 function groundTruth(stream: AnyStreamDefinition, records: readonly FoldRecord[]): Map<string, Totals> {
   const truth = new Map<string, Totals>();
-  const add = (aggregation: string, windowStartMs: number, group: Record<string, string>, cents?: number) => {
+  const add = (aggregation: string, windowStartMs: number, group: Record<string, string>, cents?: bigint) => {
     const id = aggregateKeyId({ stream: stream.name, aggregation, windowStartMs, group });
     const totals = truth.get(id) ?? { count: 0 };
     totals.count += 1;
     if (cents !== undefined) {
-      totals.sum = (totals.sum ?? 0) + cents;
-      totals.min = Math.min(totals.min ?? cents, cents);
-      totals.max = Math.max(totals.max ?? cents, cents);
+      totals.sum = (totals.sum ?? 0n) + cents;
+      totals.min = totals.min === undefined || cents < totals.min ? cents : totals.min;
+      totals.max = totals.max === undefined || cents > totals.max ? cents : totals.max;
     }
     truth.set(id, totals);
   };
@@ -98,7 +98,7 @@ function groundTruth(stream: AnyStreamDefinition, records: readonly FoldRecord[]
     if (stream.name === 'orders') {
       add('events_by_type', minute, { type: String(event.type) });
       if (event.type === 'purchase') {
-        const cents = Math.round(Number(event.amount) * 100);
+        const cents = BigInt(Math.round(Number(event.amount) * 100));
         add('revenue', minute, {}, cents);
         add('revenue_by_category', minute, { category: String(event.category) }, cents);
       }
@@ -148,7 +148,7 @@ describe('foldBatch', () => {
     ];
 
     // Act
-    const deltas = foldBatch(orders, records);
+    const deltas = foldBatch(orders, records).deltas;
 
     // Assess
     expect(deltas.map((delta) => `${delta.key.aggregation}|${encodeGroup(delta.key.group)}`).sort()).toEqual([
@@ -169,11 +169,11 @@ describe('foldBatch', () => {
     ];
 
     // Act
-    const revenue = byAggregationAndGroup(foldBatch(orders, records)).get('revenue|');
+    const revenue = byAggregationAndGroup(foldBatch(orders, records).deltas).get('revenue|');
 
     // Assess
     expect(revenue?.scale).toBe(2);
-    expect(contributionsOf(revenue, 'orders-0')).toEqual([{ offset: 0, value: 3998 }]);
+    expect(contributionsOf(revenue, 'orders-0')).toEqual([{ offset: 0, value: 3998n }]);
   });
 
   it('counts events by type without a measure', () => {
@@ -181,7 +181,7 @@ describe('foldBatch', () => {
     const records = [foldRecord(orders, 'orders-1', 5, anOrder({ type: 'add_to_cart' }))];
 
     // Act
-    const delta = byAggregationAndGroup(foldBatch(orders, records)).get('events_by_type|type=add_to_cart');
+    const delta = byAggregationAndGroup(foldBatch(orders, records).deltas).get('events_by_type|type=add_to_cart');
 
     // Assess
     expect(delta?.scale).toBeUndefined();
@@ -197,7 +197,7 @@ describe('foldBatch', () => {
     ];
 
     // Act
-    const deltas = foldBatch(orders, records).filter((delta) => delta.key.aggregation === 'revenue_by_category');
+    const deltas = foldBatch(orders, records).deltas.filter((delta) => delta.key.aggregation === 'revenue_by_category');
 
     // Assess
     expect(deltas).toHaveLength(1);
@@ -214,7 +214,7 @@ describe('foldBatch', () => {
     ];
 
     // Act
-    const windows = foldBatch(orders, records).map((delta) => delta.key.windowStartMs);
+    const windows = foldBatch(orders, records).deltas.map((delta) => delta.key.windowStartMs);
 
     // Assess
     expect(windows.sort()).toEqual([MINUTE_7, MINUTE_8]);
@@ -229,7 +229,7 @@ describe('foldBatch', () => {
     ];
 
     // Act
-    const deltas = foldBatch(orders, records);
+    const deltas = foldBatch(orders, records).deltas;
 
     // Assess
     expect(
@@ -252,7 +252,7 @@ describe('foldBatch', () => {
     ];
 
     // Act
-    const [delta] = foldBatch(orders, records);
+    const [delta] = foldBatch(orders, records).deltas;
 
     // Assess
     expect([...(delta?.contributions ?? [])]).toEqual([
@@ -266,7 +266,7 @@ describe('foldBatch', () => {
     const records = [foldRecord(tickets, 'tickets-0', 0, aTicket({ type: 'question', priority: 'low' }))];
 
     // Act
-    const groups = foldBatch(tickets, records).map((delta) => `${delta.key.aggregation}|${encodeGroup(delta.key.group)}`);
+    const groups = foldBatch(tickets, records).deltas.map((delta) => `${delta.key.aggregation}|${encodeGroup(delta.key.group)}`);
 
     // Assess
     expect(groups).toEqual(['by_type|type=question', 'by_priority|priority=low', 'by_team|team=Information%20Desk']);
@@ -274,7 +274,7 @@ describe('foldBatch', () => {
 
   it('returns no delta for an empty batch', () => {
     // Act
-    const deltas = foldBatch(orders, []);
+    const deltas = foldBatch(orders, []).deltas;
 
     // Assess
     expect(deltas).toEqual([]);
@@ -285,7 +285,7 @@ describe('foldBatch', () => {
     const record = foldRecord(orders, 'orders-0', 0, anOrder({ price: 1e14, quantity: 1 }));
 
     // Act
-    const deltas = foldBatch(orders, [record]);
+    const deltas = foldBatch(orders, [record]).deltas;
 
     // Assess
     expect(record.result).toMatchObject({ valid: false, reason: 'schema' });
@@ -322,7 +322,7 @@ describe('encodeGroup', () => {
 describe('applyDelta', () => {
   const key = { stream: 'orders', aggregation: 'revenue', windowStartMs: MINUTE_7, group: {} };
 
-  function delta(contributions: Record<string, [offset: number, value: number][]>): AggregateDelta {
+  function delta(contributions: Record<string, [offset: number, value: bigint][]>): AggregateDelta {
     return {
       key,
       scale: 2,
@@ -334,10 +334,10 @@ describe('applyDelta', () => {
 
   it('creates the state of a new item with count, sum, min, max and the highest offset', () => {
     // Act
-    const state = applyDelta(undefined, delta({ 'orders-0': [[3, 500], [4, 120], [9, 999]] }));
+    const state = applyDelta(undefined, delta({ 'orders-0': [[3, 500n], [4, 120n], [9, 999n]] }));
 
     // Assess
-    expect(state).toEqual({ count: 3, sum: 1619, min: 120, max: 999, offsets: { 'orders-0': 9 } });
+    expect(state).toEqual({ count: 3, sum: 1619n, min: 120n, max: 999n, offsets: { 'orders-0': 9 } });
   });
 
   it('keeps a count-only item without sum, min and max', () => {
@@ -353,7 +353,7 @@ describe('applyDelta', () => {
 
   it('returns undefined for a redelivered delta that brings nothing new', () => {
     // Prepare
-    const once = delta({ 'orders-0': [[3, 500], [4, 120]] });
+    const once = delta({ 'orders-0': [[3, 500n], [4, 120n]] });
     const current = applyDelta(undefined, once);
 
     // Act
@@ -365,33 +365,33 @@ describe('applyDelta', () => {
 
   it('applies only the contributions above the partition mark', () => {
     // Prepare
-    const current: AggregateState = { count: 2, sum: 620, min: 120, max: 500, offsets: { 'orders-0': 4 } };
+    const current: AggregateState = { count: 2, sum: 620n, min: 120n, max: 500n, offsets: { 'orders-0': 4 } };
 
     // Act
-    const state = applyDelta(current, delta({ 'orders-0': [[3, 500], [4, 120], [5, 50], [6, 700]] }));
+    const state = applyDelta(current, delta({ 'orders-0': [[3, 500n], [4, 120n], [5, 50n], [6, 700n]] }));
 
     // Assess
-    expect(state).toEqual({ count: 4, sum: 1370, min: 50, max: 700, offsets: { 'orders-0': 6 } });
+    expect(state).toEqual({ count: 4, sum: 1370n, min: 50n, max: 700n, offsets: { 'orders-0': 6 } });
   });
 
   it('keeps a mark per source partition', () => {
     // Prepare
-    const current: AggregateState = { count: 1, sum: 100, min: 100, max: 100, offsets: { 'orders-0': 50, 'orders-1': 2 } };
+    const current: AggregateState = { count: 1, sum: 100n, min: 100n, max: 100n, offsets: { 'orders-0': 50, 'orders-1': 2 } };
 
     // Act
-    const state = applyDelta(current, delta({ 'orders-0': [[50, 100]], 'orders-1': [[3, 200]], 'orders-2': [[0, 300]] }));
+    const state = applyDelta(current, delta({ 'orders-0': [[50, 100n]], 'orders-1': [[3, 200n]], 'orders-2': [[0, 300n]] }));
 
     // Assess
-    expect(state).toEqual({ count: 3, sum: 600, min: 100, max: 300, offsets: { 'orders-0': 50, 'orders-1': 3, 'orders-2': 0 } });
+    expect(state).toEqual({ count: 3, sum: 600n, min: 100n, max: 300n, offsets: { 'orders-0': 50, 'orders-1': 3, 'orders-2': 0 } });
   });
 
   it('leaves the current state untouched', () => {
     // Prepare
-    const current: AggregateState = { count: 1, sum: 100, min: 100, max: 100, offsets: { 'orders-0': 1 } };
+    const current: AggregateState = { count: 1, sum: 100n, min: 100n, max: 100n, offsets: { 'orders-0': 1 } };
     const copy = structuredClone(current);
 
     // Act
-    applyDelta(current, delta({ 'orders-0': [[2, 5]] }));
+    applyDelta(current, delta({ 'orders-0': [[2, 5n]] }));
 
     // Assess
     expect(current).toEqual(copy);
@@ -416,12 +416,12 @@ describe('exactly-once folding under retries', () => {
   it('yields the ground truth when a try of 0..99 crashes after some items and the retry reads 0..149', () => {
     // Prepare
     const store = new AggregateStore();
-    const firstTry = foldBatch(stream, slice(0, 99));
+    const firstTry = foldBatch(stream, slice(0, 99)).deltas;
     store.apply(firstTry, Math.floor(firstTry.length / 2));
 
     // Act
-    store.apply(foldBatch(stream, slice(0, 149)));
-    store.apply(foldBatch(stream, slice(150, 199)));
+    store.apply(foldBatch(stream, slice(0, 149)).deltas);
+    store.apply(foldBatch(stream, slice(150, 199)).deltas);
 
     // Assess
     expect(store.totals()).toEqual(groundTruth(stream, records));
@@ -430,13 +430,13 @@ describe('exactly-once folding under retries', () => {
   it('yields the ground truth when a crashed try of 0..99 is retried as 0..49 and then 50..149', () => {
     // Prepare
     const store = new AggregateStore();
-    const firstTry = foldBatch(stream, slice(0, 99));
+    const firstTry = foldBatch(stream, slice(0, 99)).deltas;
     store.apply([...firstTry].reverse(), Math.floor(firstTry.length / 3));
 
     // Act
-    store.apply(foldBatch(stream, slice(0, 49)));
-    store.apply(foldBatch(stream, slice(50, 149)));
-    store.apply(foldBatch(stream, slice(150, 199)));
+    store.apply(foldBatch(stream, slice(0, 49)).deltas);
+    store.apply(foldBatch(stream, slice(50, 149)).deltas);
+    store.apply(foldBatch(stream, slice(150, 199)).deltas);
 
     // Assess
     expect(store.totals()).toEqual(groundTruth(stream, records));
@@ -445,7 +445,7 @@ describe('exactly-once folding under retries', () => {
   it('yields the ground truth when a batch is delivered twice in full', () => {
     // Prepare
     const store = new AggregateStore();
-    const batch = foldBatch(stream, slice(0, 199));
+    const batch = foldBatch(stream, slice(0, 199)).deltas;
     store.apply(batch);
 
     // Act
@@ -458,12 +458,12 @@ describe('exactly-once folding under retries', () => {
   it('counts the records of 100..199 once when a crashed try of 0..199 had folded them into some items', () => {
     // Prepare
     const store = new AggregateStore();
-    store.apply(foldBatch(stream, slice(0, 99)));
-    const crashed = foldBatch(stream, slice(100, 199));
+    store.apply(foldBatch(stream, slice(0, 99)).deltas);
+    const crashed = foldBatch(stream, slice(100, 199)).deltas;
     store.apply(crashed, Math.ceil(crashed.length / 2));
 
     // Act
-    store.apply(foldBatch(stream, slice(100, 199)));
+    store.apply(foldBatch(stream, slice(100, 199)).deltas);
 
     // Assess
     expect(store.totals()).toEqual(groundTruth(stream, records));
@@ -492,7 +492,7 @@ describe('exactly-once folding under retries', () => {
           batch.push(...available.slice(from, to));
           ends.set(partition, to);
         }
-        const deltas = shuffled(foldBatch(definition, batch), rng);
+        const deltas = shuffled(foldBatch(definition, batch).deltas, rng);
         // The first invocation always crashes part-way, so every run exercises a retry.
         const outcome = invocations === 1 ? 'crash' : pick(rng, ['crash', 'crash', 'lost-commit', 'success', 'success', 'success', 'success'] as const);
         if (outcome === 'crash') {

@@ -99,7 +99,7 @@ describe('validateRecord', () => {
     const invalid = expectInvalid(validateRecord(orders, null, RECORD_TS, LIMITS));
 
     // Assess
-    expect(invalid).toEqual({ valid: false, reason: 'not_an_object', detail: 'value is empty' });
+    expect(invalid).toEqual({ valid: false, reason: 'not_an_object', detail: 'the record has no value (a tombstone)' });
   });
 
   describe('size', () => {

@@ -1,6 +1,7 @@
 import { DEFAULT_VALIDATION_LIMITS } from '../../../lambdas/config/settings';
 import type { AggregatesRepository, ApplyOutcome } from '../../../lambdas/adapters/dynamodb/aggregatesRepository';
 import { NotAnMskEventError } from '../../../lambdas/adapters/kafka/mskEvent';
+import type { KafkaPublisher, OutgoingMessage } from '../../../lambdas/adapters/kafka/publisher';
 import { encodeGroup, type AggregateDelta } from '../../../lambdas/domain/aggregation';
 import { createAggregationHandler } from '../../../lambdas/handlers/aggregation';
 import { EVENT_TIME_MS, aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
@@ -9,13 +10,15 @@ import { recordingMetrics } from '../../helpers/recordingMetrics';
 
 const LIMITS = DEFAULT_VALIDATION_LIMITS;
 const RECORD_TS = EVENT_TIME_MS + 1_200;
-const OUTCOME: ApplyOutcome = { written: 4, unchanged: 1, conflicts: 2 };
+const OUTCOME: ApplyOutcome = { written: 4, unchanged: 1, conflicts: 2, rejected: [] };
 
 function setUp() {
   const applyDeltas = jest.fn<ReturnType<AggregatesRepository['applyDeltas']>, Parameters<AggregatesRepository['applyDeltas']>>().mockResolvedValue(OUTCOME);
   const metrics = recordingMetrics();
-  const handle = createAggregationHandler({ aggregates: { applyDeltas }, limits: LIMITS, metrics, now: () => RECORD_TS + 2_500 });
-  return { applyDeltas, handle, metrics };
+  const send = jest.fn<Promise<void>, [string, readonly OutgoingMessage[]]>().mockResolvedValue(undefined);
+  const deadLetters: KafkaPublisher = { send, disconnect: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
+  const handle = createAggregationHandler({ aggregates: { applyDeltas }, limits: LIMITS, deadLetters, metrics, now: () => RECORD_TS + 2_500 });
+  return { applyDeltas, handle, metrics, send };
 }
 
 function deltasOf(applyDeltas: ReturnType<typeof setUp>['applyDeltas']): readonly AggregateDelta[] {
@@ -73,8 +76,8 @@ describe('aggregation handler', () => {
     // Assess
     const revenue = deltasOf(applyDeltas).find((delta) => delta.key.aggregation === 'revenue');
     expect(revenue?.contributions.get('orders-0')).toEqual([
-      { offset: 1, value: 101 },
-      { offset: 2, value: 30 },
+      { offset: 1, value: 101n },
+      { offset: 2, value: 30n },
     ]);
   });
 
@@ -93,7 +96,7 @@ describe('aggregation handler', () => {
     const result = await handle(event);
 
     // Assess
-    expect(result).toEqual({ records: 4, invalid: 3, ...OUTCOME });
+    expect(result).toEqual({ records: 4, invalid: 3, unprocessable: 0, written: 4, unchanged: 1, conflicts: 2 });
     expect(describeDeltas(deltasOf(applyDeltas).filter((delta) => delta.key.aggregation === 'invalid'))).toEqual([
       'orders/invalid/04:09/reason=malformed_json → orders-0@1',
       'orders/invalid/04:09/reason=not_an_object → orders-0@3',
@@ -110,7 +113,7 @@ describe('aggregation handler', () => {
     const result = await handle(event);
 
     // Assess
-    expect(result).toEqual({ records: 1, invalid: 0, written: 4, unchanged: 1, conflicts: 2 });
+    expect(result).toEqual({ records: 1, invalid: 0, unprocessable: 0, written: 4, unchanged: 1, conflicts: 2 });
   });
 
   it('counts invalid records and the newest record age per stream, and the items written per batch, in one publish', async () => {
@@ -170,5 +173,47 @@ describe('aggregation handler', () => {
 
     // Assess
     await expect(handling).resolves.toMatchObject({ records: 1, invalid: 1 });
+  });
+
+  it('counts the records behind an item DynamoDB refuses as unprocessable, dead-letters them, and goes on', async () => {
+    // Prepare
+    const { applyDeltas, handle, send, metrics } = setUp();
+    applyDeltas.mockImplementationOnce(async (deltas) => ({
+      written: deltas.length - 1,
+      unchanged: 0,
+      conflicts: 0,
+      rejected: deltas.filter((delta) => delta.key.aggregation === 'revenue_by_category').map((delta) => ({ delta, detail: 'ValidationException: key too long' })),
+    }));
+    applyDeltas.mockResolvedValueOnce({ written: 1, unchanged: 0, conflicts: 0, rejected: [] });
+    const event = buildMskEvent([
+      { topic: 'orders', partition: 0, offset: 7, timestamp: RECORD_TS, value: bytesOf(anOrder({ eventId: 'p' })) },
+      { topic: 'orders', partition: 0, offset: 8, timestamp: RECORD_TS, value: bytesOf(aView({ eventId: 'v' })) },
+    ]);
+
+    // Act
+    const result = await handle(event);
+
+    // Assess
+    expect(result).toMatchObject({ records: 2, invalid: 0, unprocessable: 1, written: 4 });
+    expect(describeDeltas(applyDeltas.mock.calls[1]?.[0] ?? [])).toEqual(['orders/invalid/04:07/reason=unprocessable → orders-0@7']);
+    expect(send).toHaveBeenCalledTimes(1);
+    const [topic, [letter]] = send.mock.calls[0] as [string, OutgoingMessage[]];
+    expect(topic).toBe('orders.dlq');
+    expect(letter?.headers?.filter(([name]) => name === 'pulse-reason')).toEqual([['pulse-reason', 'unprocessable']]);
+    expect(letter?.headers).toContainEqual(['pulse-detail', 'DynamoDB refused aggregate item revenue_by_category: ValidationException: key too long']);
+    expect(metrics.points).toContainEqual(['UnprocessableRecords', 'Count', 1, undefined]);
+  });
+
+  it('sends no dead letter and makes one store call when every item is taken', async () => {
+    // Prepare
+    const { applyDeltas, handle, send } = setUp();
+    const event = buildMskEvent([{ topic: 'orders', partition: 0, offset: 0, timestamp: RECORD_TS, value: bytesOf(aView()) }]);
+
+    // Act
+    await handle(event);
+
+    // Assess
+    expect(applyDeltas).toHaveBeenCalledTimes(1);
+    expect(send).not.toHaveBeenCalled();
   });
 });

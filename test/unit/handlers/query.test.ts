@@ -90,8 +90,16 @@ function bodyOf(response: APIGatewayProxyStructuredResultV2): Record<string, unk
   return JSON.parse(response.body as string) as Record<string, unknown>;
 }
 
+/** A stored point; `measures` in the stream's unit (money), kept by the repository as cents. */
 function point(windowStart: string, group: Record<string, string>, count: number, measures?: { sum: number; min: number; max: number }): AggregatePoint {
-  return { windowStart, windowEnd: new Date(Date.parse(windowStart) + MINUTE).toISOString().replace('.000Z', 'Z'), group, count, ...measures };
+  const cents = (value: number) => BigInt(Math.round(value * 100));
+  return {
+    windowStart,
+    windowEnd: new Date(Date.parse(windowStart) + MINUTE).toISOString().replace('.000Z', 'Z'),
+    group,
+    count,
+    ...(measures ? { scale: 2, sum: cents(measures.sum), min: cents(measures.min), max: cents(measures.max) } : {}),
+  };
 }
 
 describe('query handler: GET /health', () => {
@@ -196,7 +204,7 @@ describe('query handler: GET /v1/streams/{stream}/aggregations/{aggregation}', (
 
     // Assess
     expect(bodyOf(response).points).toEqual([
-      { windowStart: '2026-11-25T00:00:00Z', windowEnd: '2026-11-25T00:01:00Z', group: {}, count: 2, sum: 59.97, min: 19.99, max: 39.98 },
+      { windowStart: '2026-11-25T00:00:00Z', windowEnd: '2026-11-25T00:01:00Z', group: {}, count: 2, sum: '59.97', min: '19.99', max: '39.98' },
     ]);
   });
 
@@ -282,7 +290,7 @@ describe('query handler: GET /v1/streams/{stream}/aggregations/{aggregation}', (
 
     // Assess
     expect(response.statusCode).toBe(400);
-    expect(bodyOf(response).message).toMatch(/^group: "late" is no invalid reason; the reasons are bad_encoding, .*too_late, too_early$/);
+    expect(bodyOf(response).message).toMatch(/^group: "late" is no invalid reason; the reasons are bad_encoding, .*too_late, too_early, unprocessable$/);
   });
 
   it('filters invalid records by a known reason', async () => {
@@ -496,8 +504,8 @@ describe('query handler: GET /v1/streams/{stream}/aggregations/{aggregation}/top
       to: '2026-11-25T01:00:00Z',
       by: 'count',
       items: [
-        { group: { category: 'books' }, count: 10, sum: 1 },
-        { group: { category: 'toys' }, count: 2, sum: 19.99 },
+        { group: { category: 'books' }, count: 10, sum: '1' },
+        { group: { category: 'toys' }, count: 2, sum: '19.99' },
       ],
     });
   });
@@ -527,8 +535,8 @@ describe('query handler: GET /v1/streams/{stream}/aggregations/{aggregation}/top
     // Assess
     expect((bodyOf(byDefault).items as unknown[]).length).toBe(10);
     expect(bodyOf(limited).items).toEqual([
-      { group: { category: 'category-00' }, count: 1, sum: 1 },
-      { group: { category: 'category-01' }, count: 1, sum: 1 },
+      { group: { category: 'category-00' }, count: 1, sum: '1' },
+      { group: { category: 'category-01' }, count: 1, sum: '1' },
     ]);
   });
 

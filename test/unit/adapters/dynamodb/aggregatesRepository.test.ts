@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, NumberValue, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AggregatesRepository } from '../../../../lambdas/adapters/dynamodb/aggregatesRepository';
@@ -97,12 +97,23 @@ describe('AggregatesRepository.querySeries', () => {
     expect(queryInputs().map((input) => input.ExclusiveStartKey)).toEqual([undefined, lastKey]);
   });
 
-  it('returns points with sum, min and max only for measured items, without the storage attributes', async () => {
+  it('returns points with sum, min and max as scaled bigints only for measured items, without the storage attributes', async () => {
     // Prepare
     const stored = { pk: 'x', sk: 'y', offsets: { 'orders-0': 9 }, version: 3, updatedAt: '2026-11-25T04:02:01.000Z', expiresAt: 1 };
     dynamo.on(QueryCommand).resolves({
       Items: [
-        { ...stored, windowStart: '2026-11-25T04:01:00Z', windowEnd: '2026-11-25T04:02:00Z', group: {}, count: 2, sum: 59.97, min: 19.99, max: 39.98, scale: 2 },
+        // Numbers as the document client returns them with wrapNumbers: exact text.
+        {
+          ...stored,
+          windowStart: '2026-11-25T04:01:00Z',
+          windowEnd: '2026-11-25T04:02:00Z',
+          group: {},
+          count: new NumberValue('2'),
+          sum: new NumberValue('59.97'),
+          min: new NumberValue('19.99'),
+          max: new NumberValue('39.98'),
+          scale: new NumberValue('2'),
+        },
         { ...stored, windowStart: '2026-11-25T04:01:00Z', windowEnd: '2026-11-25T04:02:00Z', group: { type: 'view' }, count: 7 },
       ],
     });
@@ -112,7 +123,7 @@ describe('AggregatesRepository.querySeries', () => {
 
     // Assess
     expect(points).toEqual([
-      { windowStart: '2026-11-25T04:01:00Z', windowEnd: '2026-11-25T04:02:00Z', group: {}, count: 2, sum: 59.97, min: 19.99, max: 39.98 },
+      { windowStart: '2026-11-25T04:01:00Z', windowEnd: '2026-11-25T04:02:00Z', group: {}, count: 2, scale: 2, sum: 5997n, min: 1999n, max: 3998n },
       { windowStart: '2026-11-25T04:01:00Z', windowEnd: '2026-11-25T04:02:00Z', group: { type: 'view' }, count: 7 },
     ]);
   });

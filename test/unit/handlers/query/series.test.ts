@@ -1,8 +1,9 @@
 import type { AggregatePoint } from '../../../../lambdas/adapters/dynamodb/aggregatesRepository';
-import { filterPoints, rankGroups, sortPoints } from '../../../../lambdas/handlers/query/series';
+import { filterPoints, rankGroups, sortPoints, toSeriesPoint } from '../../../../lambdas/handlers/query/series';
 
-function point(windowStart: string, group: Record<string, string>, count: number, sum?: number): AggregatePoint {
-  return { windowStart, windowEnd: windowStart, group, count, ...(sum === undefined ? {} : { sum, min: sum, max: sum }) };
+/** A point; `cents` is a sum (and min and max) at scale 2. */
+function point(windowStart: string, group: Record<string, string>, count: number, cents?: bigint): AggregatePoint {
+  return { windowStart, windowEnd: windowStart, group, count, ...(cents === undefined ? {} : { scale: 2, sum: cents, min: cents, max: cents }) };
 }
 
 describe('sortPoints', () => {
@@ -36,18 +37,36 @@ describe('filterPoints', () => {
 describe('rankGroups', () => {
   it('adds sums as scaled integers so that 0.1 three times is 0.3, not 0.30000000000000004', () => {
     // Prepare
-    const points = [0.1, 0.1, 0.1].map((sum) => point('t', { category: 'toys' }, 1, sum));
+    const points = [10n, 10n, 10n].map((cents) => point('t', { category: 'toys' }, 1, cents));
 
     // Act
     const [top] = rankGroups(points, { by: 'sum', limit: 10, groupBy: ['category'], scale: 2 });
 
     // Assess
-    expect(top).toEqual({ group: { category: 'toys' }, count: 3, sum: 0.3 });
+    expect(top).toEqual({ group: { category: 'toys' }, count: 3, sum: '0.3' });
+  });
+
+  it('adds sums beyond 15 digits exactly, and ranks them exactly', () => {
+    // Prepare: 10,000 minutes of the largest amount, against one cent more in total.
+    const largest = 999_999_999_999_999n;
+    const points = [
+      ...Array.from({ length: 10_000 }, () => point('t', { c: 'big' }, 1, largest)),
+      point('t', { c: 'bigger' }, 1, largest * 10_000n + 1n),
+    ];
+
+    // Act
+    const ranked = rankGroups(points, { by: 'sum', limit: 10, groupBy: ['c'], scale: 2 });
+
+    // Assess
+    expect(ranked).toEqual([
+      { group: { c: 'bigger' }, count: 1, sum: '99999999999999900.01' },
+      { group: { c: 'big' }, count: 10_000, sum: '99999999999999900' },
+    ]);
   });
 
   it('ranks a larger sum first even with fewer events', () => {
     // Prepare
-    const points = [point('t', { c: 'few' }, 1, 999.99), point('t', { c: 'many' }, 50, 10)];
+    const points = [point('t', { c: 'few' }, 1, 99_999n), point('t', { c: 'many' }, 50, 1_000n)];
 
     // Act
     const ranked = rankGroups(points, { by: 'sum', limit: 10, groupBy: ['c'], scale: 2 });
@@ -68,5 +87,19 @@ describe('rankGroups', () => {
       { group: { a: 'x', b: 'y' }, count: 6 },
       { group: { a: 'x', b: 'z' }, count: 2 },
     ]);
+  });
+});
+
+describe('toSeriesPoint', () => {
+  it('writes measures as exact decimal text at their scale', () => {
+    // Act
+    const wire = toSeriesPoint({ windowStart: 'a', windowEnd: 'b', group: {}, count: 2, scale: 2, sum: -1999n, min: -2000n, max: 1n });
+
+    // Assess
+    expect(wire).toEqual({ windowStart: 'a', windowEnd: 'b', group: {}, count: 2, sum: '-19.99', min: '-20', max: '0.01' });
+  });
+
+  it('leaves a count-only point without measures', () => {
+    expect(toSeriesPoint({ windowStart: 'a', windowEnd: 'b', group: { type: 'view' }, count: 7 })).toEqual({ windowStart: 'a', windowEnd: 'b', group: { type: 'view' }, count: 7 });
   });
 });
