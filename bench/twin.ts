@@ -238,6 +238,8 @@ async function main(options: BenchOptions): Promise<void> {
           functionName: 'bench-aggregation',
           handler: (event) => aggregate(event),
           retryBackoffMs: { initial: 10, max: 100 },
+          // A crashed batch is retried with other boundaries, as AWS may deliver it.
+          redelivery: 'rebatch',
           logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
         }),
       ),
@@ -255,7 +257,7 @@ async function main(options: BenchOptions): Promise<void> {
     row(
       'aggregates equal ground truth with injected crashes',
       equal ? 'yes' : `NO: ${JSON.stringify(crashTotals)}`,
-      `batches of 100: ${invocations} invocations, ${crashes} of them crashed after writing a random part of their items and were retried whole; drained in ${seconds(crashMs)} s`,
+      `batches of up to 100: ${invocations} invocations, ${crashes} of them crashed after writing a random part of their items and were re-planned with other boundaries; drained in ${seconds(crashMs)} s`,
     );
     if (!equal) process.exitCode = 1;
   } finally {

@@ -86,13 +86,18 @@ Prints "ready: <url>" once the API answers and every consumer has joined its gro
       }
     }, 1000);
 
-    let stopping = false;
+    // One Ctrl-C can arrive twice: the terminal signals npm, tsx and this process, and tsx relays
+    // its copy. A second signal within this window is the same request, not an impatient user.
+    const SAME_SIGNAL_WINDOW_MS = 1_000;
+    let stoppingSince: number | undefined;
     const shutdown = (signal: string) => {
-      if (stopping) {
-        log(`\n${signal} again: exiting without draining`);
+      if (stoppingSince !== undefined) {
+        if (Date.now() - stoppingSince < SAME_SIGNAL_WINDOW_MS) return;
+        // process.exit runs the 'exit' handlers, which SIGKILL the JVMs; their parent watch would stop them anyway.
+        log(`\n${signal} again: exiting without draining (the next start resumes from the last committed offsets)`);
         process.exit(130);
       }
-      stopping = true;
+      stoppingSince = Date.now();
       clearInterval(statusTimer);
       log(`\n${signal}: draining consumers and stopping (Ctrl-C again to force)`);
       pipeline.stop().then(
@@ -106,8 +111,9 @@ Prints "ready: <url>" once the API answers and every consumer has joined its gro
         },
       );
     };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+    // A closed terminal makes writes fail; the shutdown must still run.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -57,6 +57,16 @@ export interface EventSourceMappingOptions {
   readonly retryBackoffMs?: { readonly initial: number; readonly max: number };
   /** Nominal function timeout: what `getRemainingTimeInMillis` counts down from; longer runs are reported. */
   readonly functionTimeoutMs?: number;
+  /**
+   * How a failed batch is retried: `same` invokes it again with identical boundaries (what the
+   * twin does by default); `rebatch` puts its records back and plans the retry afresh from the
+   * committed offsets, with a batch size drawn from 1 to `batchSize`, so that the retry starts or
+   * ends at other offsets, as AWS may. For tests and benchmarks of exactly-once totals.
+   * @default 'same'
+   */
+  readonly redelivery?: 'same' | 'rebatch';
+  /** Source of the `rebatch` sizes, from [0, 1); injectable so that a test can replay a run. @default Math.random */
+  readonly random?: () => number;
   /** Called after every invocation attempt, successful or not. */
   readonly onInvoke?: (stats: InvocationStats) => void;
   readonly logger?: TwinLogger;
@@ -544,6 +554,13 @@ export async function startEventSourceMapping(options: EventSourceMappingOptions
   const logStreamName = newLogStreamName();
   const functionTimeoutMs = options.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
 
+  const redelivery = options.redelivery ?? 'same';
+  const random = options.random ?? Math.random;
+  /** Failed attempts since the last success: what the retry delay grows with. */
+  let failedAttempts = 0;
+  /** Whether the next plan is a retry to re-plan with another batch size (`rebatch` only). */
+  let replanning = false;
+
   /** Invokes one batch until it succeeds, the mapping stops, or its partitions move to another member. */
   const invokeUntilDone = async (batch: readonly PendingRecord[]): Promise<void> => {
     const partitions = new Set(batch.map(partitionKeyOf)).size;
@@ -567,9 +584,11 @@ export async function startEventSourceMapping(options: EventSourceMappingOptions
       }
       report({ records: batch.length, partitions, durationMs, ok: failure === undefined, ...(failure ? { error: failure.error } : {}) });
       if (failure === undefined) {
+        failedAttempts = 0;
         await commit(batch);
         return;
       }
+      failedAttempts += 1;
       // The stack once per batch helps find the bug; repeating it on every retry would drown the log.
       const detail = attempt === 1 && failure.error instanceof Error && failure.error.stack ? failure.error.stack : describeError(failure.error);
       if (stopping) {
@@ -581,17 +600,33 @@ export async function startEventSourceMapping(options: EventSourceMappingOptions
         logger.error(`invocation failed (attempt ${attempt}, ${describeBatch(batch)}): ${detail}; not retried because ${revoked.join(', ')} left this member in a rebalance`);
         return;
       }
-      const delay = retryDelayMs(attempt, backoff);
+      const delay = retryDelayMs(failedAttempts, backoff);
+      if (redelivery === 'rebatch') {
+        logger.error(`invocation failed (${describeBatch(batch)}): ${detail}; re-planning its records with another batch size in ${delay} ms`);
+        // Back at the head, in order: each partition's records stay contiguous and oldest first.
+        pending.unshift(...batch);
+        pendingBytes += batch.reduce((sum, record) => sum + record.bytes, 0);
+        replanning = true;
+        await stopSignal.wait(delay);
+        return;
+      }
       logger.error(`invocation failed (attempt ${attempt}, ${describeBatch(batch)}): ${detail}; retrying the same batch in ${delay} ms`);
       await stopSignal.wait(delay);
       if (stopping) return;
     }
   };
 
+  /** The limits of the next plan: a retry in `rebatch` mode draws its batch size. */
+  const limitsOfNextPlan = (): BatchLimits => {
+    if (!replanning) return limits;
+    replanning = false;
+    return { ...limits, batchSize: 1 + Math.floor(random() * limits.batchSize) };
+  };
+
   /** The single consumer of `pending`: waits for the planner's due time, then invokes until done. */
   const dispatch = async (): Promise<void> => {
     while (!stopping) {
-      const plan = planNextInvocation(pending, limits, Date.now());
+      const plan = planNextInvocation(pending, limitsOfNextPlan(), Date.now());
       if (plan === undefined) {
         await wake.wait();
         continue;

@@ -10,9 +10,9 @@ const execFileAsync = promisify(execFile);
 
 /** Classpaths and native libraries of the twin's JVM services, all inside the cache. */
 export interface JvmArtifacts {
-  /** Runtime classpath of `org.apache.kafka:kafka_2.13` plus its log4j SLF4J binding. */
+  /** Runtime classpath of `org.apache.kafka:kafka_2.13` plus its log4j SLF4J binding, led by the parent watch. */
   kafkaClasspath: string;
-  /** Runtime classpath of DynamoDB Local, led by the launcher that binds it to 127.0.0.1. */
+  /** Runtime classpath of DynamoDB Local, led by the parent watch and the launcher that binds it to 127.0.0.1. */
   dynamoDbClasspath: string;
   /** Directory holding sqlite4java's native library, for `-Djava.library.path`. */
   sqliteNativeDir: string;
@@ -65,6 +65,60 @@ public final class ${DYNAMODB_LOCAL_LAUNCHER_CLASS} {
 }
 `;
 
+/** Main class that runs another main class and stops the JVM when its parent process is gone. */
+export const PARENT_WATCH_CLASS = 'PulseParentWatch';
+
+/**
+ * The twin's JVMs must never outlive it, however it dies (SIGKILL of its process group, a closed
+ * terminal), or they keep holding the ports and the data dir's locks. Node cannot make the kernel
+ * signal a child when the parent dies on every platform, but a pipe works everywhere: the twin
+ * holds the write end of the JVM's standard input, the kernel closes it when the twin's process
+ * ends, and this watch then shuts the JVM down (shutdown hooks run, so Kafka closes its logs),
+ * halting it if that takes longer than 10 s.
+ */
+const PARENT_WATCH_SOURCE = `import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+
+/** Runs the main class named by the first argument; exits when standard input reaches its end. */
+public final class ${PARENT_WATCH_CLASS} {
+  private static final long HALT_AFTER_MS = 10_000;
+
+  public static void main(String[] args) throws Throwable {
+    Thread watch = new Thread(() -> {
+      byte[] buffer = new byte[64];
+      try {
+        while (System.in.read(buffer) >= 0) {
+          // Nothing is ever written; reading only waits for the end of the stream.
+        }
+      } catch (Throwable ignored) {
+        // A broken pipe is an end too.
+      }
+      System.out.println("[pulse] the process that started this JVM is gone; shutting down");
+      Thread halt = new Thread(() -> {
+        try {
+          Thread.sleep(HALT_AFTER_MS);
+        } catch (InterruptedException ignored) {
+          return;
+        }
+        Runtime.getRuntime().halt(1);
+      }, "pulse-halt");
+      halt.setDaemon(true);
+      halt.start();
+      System.exit(0);
+    }, "pulse-parent-watch");
+    watch.setDaemon(true);
+    watch.start();
+    Method main = Class.forName(args[0]).getMethod("main", String[].class);
+    try {
+      main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}
+`;
+
 /** Bump when the cache layout or the Maven invocations change without the pom changing. */
 const CACHE_LAYOUT_VERSION = '1';
 const POM_FILE = path.join(__dirname, 'pom.xml');
@@ -104,7 +158,7 @@ export function parseJavaMajorVersion(versionOutput: string): number | undefined
  */
 export function artifactsCacheKey(pomXml: string): string {
   return createHash('sha256')
-    .update(`${CACHE_LAYOUT_VERSION}\0${pomXml}\0${DYNAMODB_LOCAL_LAUNCHER_SOURCE}`)
+    .update(`${CACHE_LAYOUT_VERSION}\0${pomXml}\0${DYNAMODB_LOCAL_LAUNCHER_SOURCE}\0${PARENT_WATCH_SOURCE}`)
     .digest('hex')
     .slice(0, 16);
 }
@@ -232,22 +286,31 @@ function runMaven(run: MavenRun): Promise<void> {
   });
 }
 
-async function compileLauncher(stagingDir: string, mavenClasspath: string): Promise<void> {
-  const sourceDir = path.join(stagingDir, 'launcher-src');
-  const sourceFile = path.join(sourceDir, `${DYNAMODB_LOCAL_LAUNCHER_CLASS}.java`);
+/** Compiles one Java source with ECJ (a plain JRE has no javac) into `outDir`. */
+async function compileJava(ecj: string, source: { className: string; text: string }, outDir: string, classpath: string, failure: string): Promise<void> {
+  const sourceDir = path.join(outDir, '..', `${path.basename(outDir)}-src`);
+  const sourceFile = path.join(sourceDir, `${source.className}.java`);
   fs.mkdirSync(sourceDir, { recursive: true });
-  fs.writeFileSync(sourceFile, DYNAMODB_LOCAL_LAUNCHER_SOURCE);
-  const ecj = path.join(stagingDir, 'tools', 'ecj.jar');
-  const args = ['-jar', ecj, '-17', '-nowarn', '-encoding', 'UTF-8', '-cp', mavenClasspath];
+  fs.writeFileSync(sourceFile, source.text);
+  const args = ['-jar', ecj, '-17', '-nowarn', '-encoding', 'UTF-8', ...(classpath ? ['-cp', classpath] : [])];
   try {
-    await execFileAsync('java', [...args, '-d', path.join(stagingDir, 'launcher'), sourceFile]);
+    await execFileAsync('java', [...args, '-d', outDir, sourceFile]);
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(
-      `compiling the DynamoDB Local launcher failed (did the DynamoDB Local version in ${POM_FILE} change its ` +
-        `classes?):\n${tailText(`${stdout}${stderr}`, 20)}`,
-    );
+    throw new Error(`${failure}:\n${tailText(`${stdout}${stderr}`, 20)}`);
   }
+}
+
+async function compileLauncher(stagingDir: string, mavenClasspath: string): Promise<void> {
+  const ecj = path.join(stagingDir, 'tools', 'ecj.jar');
+  await compileJava(
+    ecj,
+    { className: DYNAMODB_LOCAL_LAUNCHER_CLASS, text: DYNAMODB_LOCAL_LAUNCHER_SOURCE },
+    path.join(stagingDir, 'launcher'),
+    mavenClasspath,
+    `compiling the DynamoDB Local launcher failed (did the DynamoDB Local version in ${POM_FILE} change its classes?)`,
+  );
+  await compileJava(ecj, { className: PARENT_WATCH_CLASS, text: PARENT_WATCH_SOURCE }, path.join(stagingDir, 'watch'), '', 'compiling the parent watch failed');
 }
 
 function readClasspathFile(file: string): string[] {
@@ -297,9 +360,10 @@ async function resolveWithMaven(cacheDir: string, finalDir: string, onProgress?:
   fs.rmSync(finalDir, { recursive: true, force: true });
   fs.renameSync(stagingDir, finalDir);
   const dynamoDir = path.join(finalDir, 'dynamodb');
+  const watchDir = path.join(dynamoDir, 'watch');
   const artifacts: JvmArtifacts = {
-    kafkaClasspath: readClasspathFile(path.join(finalDir, 'kafka', 'classpath.txt')).join(path.delimiter),
-    dynamoDbClasspath: [path.join(dynamoDir, 'launcher'), ...readClasspathFile(path.join(dynamoDir, 'classpath.txt'))].join(
+    kafkaClasspath: [watchDir, ...readClasspathFile(path.join(finalDir, 'kafka', 'classpath.txt'))].join(path.delimiter),
+    dynamoDbClasspath: [watchDir, path.join(dynamoDir, 'launcher'), ...readClasspathFile(path.join(dynamoDir, 'classpath.txt'))].join(
       path.delimiter,
     ),
     sqliteNativeDir: path.join(dynamoDir, 'native'),

@@ -1,9 +1,16 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DYNAMODB_LOCAL_LAUNCHER_CLASS, resolveJvmArtifacts } from './artifacts';
-import { assertPortFree, startJvmService, type JvmServiceOptions } from './jvmProcess';
+import { DYNAMODB_LOCAL_LAUNCHER_CLASS, defaultCacheDir, resolveJvmArtifacts } from './artifacts';
+import {
+  assertPortFree,
+  pidFileOf,
+  removeAbandonedTemporaryDirs,
+  startJvmService,
+  temporaryDirPrefix,
+  waitForPreviousJvm,
+  type JvmServiceOptions,
+} from './jvmProcess';
 
 /** Options of DynamoDB Local; `port` defaults to 8000, `dataDir` keeps the tables (`-dbPath`) instead of memory. */
 export type DynamoDbLocalOptions = JvmServiceOptions;
@@ -56,12 +63,16 @@ async function listTablesOnce(client: DynamoDBClient): Promise<void> {
 export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocalHandle> {
   const port = opts.port ?? DEFAULT_DYNAMODB_PORT;
   const portInUseAdvice = 'stop the other DynamoDB Local or pass another port';
+  const dataDir = opts.dataDir === undefined ? undefined : path.resolve(opts.dataDir);
+  const pidFile = pidFileOf('dynamodb', port, dataDir, opts.cacheDir ?? defaultCacheDir());
+  // A DynamoDB Local a killed twin left shutting down still holds the port and its database.
+  await waitForPreviousJvm(pidFile, 'DynamoDB Local', opts.onProgress);
   await assertPortFree(port, portInUseAdvice);
   const artifacts = await resolveJvmArtifacts({ cacheDir: opts.cacheDir, onProgress: opts.onProgress });
 
-  const dataDir = opts.dataDir === undefined ? undefined : path.resolve(opts.dataDir);
+  removeAbandonedTemporaryDirs('dynamodb');
   // In memory there is no data dir, but the log still needs a home until stop().
-  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-dynamodb-'));
+  const dir = dataDir ?? fs.mkdtempSync(temporaryDirPrefix('dynamodb'));
   const temporaryDir = dataDir === undefined ? dir : undefined;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
@@ -76,15 +87,11 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     opts.onProgress?.(`starting DynamoDB Local on ${endpoint} (${dataDir ? `data: ${dataDir}` : 'in memory'})`);
     const service = await startJvmService({
       name: 'DynamoDB Local',
-      javaArgs: [
-        ...DYNAMODB_JVM_FLAGS,
-        `-Djava.library.path=${artifacts.sqliteNativeDir}`,
-        '-Dpulse.bindHost=127.0.0.1',
-        '-cp',
-        artifacts.dynamoDbClasspath,
-        DYNAMODB_LOCAL_LAUNCHER_CLASS,
-        ...dynamoDbLocalArgs({ port, dataDir }),
-      ],
+      jvmFlags: [...DYNAMODB_JVM_FLAGS, `-Djava.library.path=${artifacts.sqliteNativeDir}`, '-Dpulse.bindHost=127.0.0.1'],
+      classpath: artifacts.dynamoDbClasspath,
+      mainClass: DYNAMODB_LOCAL_LAUNCHER_CLASS,
+      args: dynamoDbLocalArgs({ port, dataDir }),
+      pidFile,
       cwd: dir,
       logFile: path.join(dir, 'dynamodb-local.log'),
       port,

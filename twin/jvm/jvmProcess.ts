@@ -1,6 +1,16 @@
+/**
+ * The life cycle the twin's JVM services share: started in their own process group (so that a
+ * terminal's Ctrl-C reaches the twin first, which drains its consumers before it stops them),
+ * watched until ready, stopped by the twin, and never outliving it however it dies: each JVM runs
+ * under a parent watch (see `PARENT_WATCH_CLASS`) that stops it when the twin's end of its
+ * standard input closes, which the kernel does when the twin's process ends, even by SIGKILL.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PARENT_WATCH_CLASS } from './artifacts';
 
 /** What a caller chooses when starting one of the JVM services. */
 export interface JvmServiceOptions {
@@ -17,8 +27,13 @@ export interface JvmServiceOptions {
 export interface JvmServiceSpec {
   /** Human name used in messages, e.g. "Kafka broker". */
   name: string;
-  /** Arguments to `java` (JVM flags, classpath, main class, program arguments). */
-  javaArgs: string[];
+  /** JVM flags (memory, GC, system properties). */
+  jvmFlags: readonly string[];
+  classpath: string;
+  /** The service's own main class; it runs under the parent watch. */
+  mainClass: string;
+  /** The service's program arguments. */
+  args: readonly string[];
   cwd: string;
   /** Receives the JVM's stdout and stderr; truncated at each start so it holds one run. */
   logFile: string;
@@ -31,6 +46,13 @@ export interface JvmServiceSpec {
   onProgress?: (message: string) => void;
   /** A directory to delete once the JVM has exited: on stop, on a failed start and when Node exits. */
   temporaryDir?: string;
+  /** Where the JVM's pid is kept while it runs, so that the next start can wait for a JVM a killed twin left stopping. */
+  pidFile: string;
+}
+
+/** The `java` arguments of a service: its flags and classpath, then the parent watch running its main class. */
+export function javaArgsOf(spec: Pick<JvmServiceSpec, 'jvmFlags' | 'classpath' | 'mainClass' | 'args'>): string[] {
+  return [...spec.jvmFlags, '-cp', spec.classpath, PARENT_WATCH_CLASS, spec.mainClass, ...spec.args];
 }
 
 /** A started JVM service. */
@@ -130,11 +152,16 @@ export async function startJvmService(spec: JvmServiceSpec): Promise<RunningJvmS
   let child: ChildProcess;
   try {
     // Its own process group: a terminal's Ctrl-C goes to the foreground group, and the JVMs must
-    // outlive it until the twin has drained its consumers and stops them itself.
-    child = spawn('java', spec.javaArgs, { cwd: spec.cwd, stdio: ['ignore', logFd, logFd], detached: true });
+    // outlive it until the twin has drained its consumers and stops them itself. Standard input is
+    // a pipe the twin never writes to: its end is what the parent watch waits on.
+    child = spawn('java', javaArgsOf(spec), { cwd: spec.cwd, stdio: ['pipe', logFd, logFd], detached: true });
   } finally {
     fs.closeSync(logFd);
   }
+  // The pipe must not keep the twin's event loop alive, nor fail it when the JVM goes first.
+  child.stdin?.on('error', () => undefined);
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  if (child.pid !== undefined) writePidFile(spec.pidFile, child.pid);
   const startedAt = Date.now();
   let exitDescription: string | undefined;
   const exited = new Promise<void>((resolve) => {
@@ -166,6 +193,7 @@ export async function startJvmService(spec: JvmServiceSpec): Promise<RunningJvmS
         }
       }
       process.off('exit', killOnExit);
+      removePidFile(spec.pidFile, child.pid);
       if (spec.temporaryDir) await fs.promises.rm(spec.temporaryDir, { recursive: true, force: true });
     })());
 
@@ -203,5 +231,101 @@ export async function startJvmService(spec: JvmServiceSpec): Promise<RunningJvmS
       nextProgressAt = now + PROGRESS_INTERVAL_MS;
     }
     await settlesWithin(exited, POLL_INTERVAL_MS);
+  }
+}
+
+/** How long a start waits for a JVM that a killed twin left shutting down. */
+const PREVIOUS_JVM_GRACE_MS = 20_000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Whether `pid` is one of the twin's JVMs: on Linux its command line names the parent watch; where
+ * `/proc` is missing the pid file's word is taken.
+ */
+function isTwinJvm(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(PARENT_WATCH_CLASS);
+  } catch {
+    return !fs.existsSync('/proc') && isAlive(pid);
+  }
+}
+
+function writePidFile(file: string, pid: number): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${pid}\n`);
+}
+
+function removePidFile(file: string, pid: number | undefined): void {
+  try {
+    if (pid === undefined || Number(fs.readFileSync(file, 'utf8').trim()) === pid) fs.rmSync(file, { force: true });
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Waits for the JVM named in `pidFile`, if it still runs: a twin killed a moment ago leaves its
+ * JVMs shutting down (their parent watch saw it go), still holding their port and the data dir's
+ * locks for a few seconds. After the grace period the JVM is killed.
+ */
+export async function waitForPreviousJvm(pidFile: string, name: string, onProgress?: (message: string) => void): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isTwinJvm(pid)) {
+    fs.rmSync(pidFile, { force: true });
+    return;
+  }
+  onProgress?.(`waiting for the ${name} of a previous twin (pid ${pid}) to finish shutting down`);
+  const deadline = Date.now() + PREVIOUS_JVM_GRACE_MS;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  if (isAlive(pid)) {
+    onProgress?.(`the ${name} of a previous twin (pid ${pid}) did not stop within ${PREVIOUS_JVM_GRACE_MS / 1000} s; killing it`);
+    process.kill(pid, 'SIGKILL');
+    while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+/**
+ * Where the pid of a service's JVM is kept: in its data dir when it has one (a restart may use
+ * other ports, but the same directory and its locks), else under the cache by port.
+ */
+export function pidFileOf(service: 'kafka' | 'dynamodb', port: number, dataDir: string | undefined, cacheDir: string): string {
+  return dataDir === undefined ? path.join(cacheDir, 'run', `${service}-${port}.pid`) : path.join(dataDir, `${service}.pid`);
+}
+
+/** Prefix of the temporary directories of a service started without a data dir, with the owner's pid. */
+export function temporaryDirPrefix(service: 'kafka' | 'dynamodb'): string {
+  return path.join(os.tmpdir(), `pulse-${service}-${process.pid}-`);
+}
+
+/**
+ * Deletes the temporary directories of services whose twin is gone: a twin killed by SIGKILL
+ * cannot delete its own. A directory's owner is the pid in its name.
+ */
+export function removeAbandonedTemporaryDirs(service: 'kafka' | 'dynamodb'): void {
+  const pattern = new RegExp(`^pulse-${service}-(\\d+)-`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(os.tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const owner = pattern.exec(name)?.[1];
+    if (owner === undefined || isAlive(Number(owner))) continue;
+    fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
   }
 }

@@ -1,12 +1,21 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { resolveJvmArtifacts } from './artifacts';
-import { assertPortFree, findFreePort, startJvmService, tailText, type JvmServiceOptions } from './jvmProcess';
+import { defaultCacheDir, resolveJvmArtifacts } from './artifacts';
+import {
+  assertPortFree,
+  findFreePort,
+  pidFileOf,
+  removeAbandonedTemporaryDirs,
+  startJvmService,
+  tailText,
+  temporaryDirPrefix,
+  waitForPreviousJvm,
+  type JvmServiceOptions,
+} from './jvmProcess';
 
 const execFileAsync = promisify(execFile);
 
@@ -185,12 +194,16 @@ async function describeClusterOnce(brokers: string): Promise<void> {
 export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<KafkaBrokerHandle> {
   const port = opts.port ?? DEFAULT_KAFKA_PORT;
   const portInUseAdvice = 'stop the other broker or pass --port <free port>';
+  const dataDir = opts.dataDir === undefined ? undefined : path.resolve(opts.dataDir);
+  const pidFile = pidFileOf('kafka', port, dataDir, opts.cacheDir ?? defaultCacheDir());
+  // A broker a killed twin left shutting down still holds the port and the log dir's lock.
+  await waitForPreviousJvm(pidFile, 'Kafka broker', opts.onProgress);
   // Before resolving, so a taken port fails in milliseconds rather than after a Maven run.
   await assertPortFree(port, portInUseAdvice);
   const artifacts = await resolveJvmArtifacts({ cacheDir: opts.cacheDir, onProgress: opts.onProgress });
 
-  const dir =
-    opts.dataDir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-kafka-')) : path.resolve(opts.dataDir);
+  removeAbandonedTemporaryDirs('kafka');
+  const dir = dataDir ?? fs.mkdtempSync(temporaryDirPrefix('kafka'));
   const temporaryDir = opts.dataDir === undefined ? dir : undefined;
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -206,14 +219,11 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
     opts.onProgress?.(`starting Kafka broker on ${brokers} (data: ${dir})`);
     const service = await startJvmService({
       name: 'Kafka broker',
-      javaArgs: [
-        ...KAFKA_JVM_FLAGS,
-        `-Dlog4j2.configurationFile=${log4jFile}`,
-        '-cp',
-        artifacts.kafkaClasspath,
-        'kafka.Kafka',
-        propertiesFile,
-      ],
+      jvmFlags: [...KAFKA_JVM_FLAGS, `-Dlog4j2.configurationFile=${log4jFile}`],
+      classpath: artifacts.kafkaClasspath,
+      mainClass: 'kafka.Kafka',
+      args: [propertiesFile],
+      pidFile,
       cwd: dir,
       logFile: path.join(dir, 'broker.log'),
       port,

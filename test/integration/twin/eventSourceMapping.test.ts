@@ -182,6 +182,56 @@ describe('startEventSourceMapping (real broker)', () => {
     expect(delivered).toHaveLength(40);
   });
 
+  it('in rebatch mode retries a failed batch from its first record with other boundaries, keeping per-partition order', async () => {
+    const { topic, groupId } = await newTopic();
+    await produce(topic, 60);
+    const seen: Seen[][] = [];
+    let failures = 0;
+    const sizes = [0.1, 0.9, 0.35, 0.6, 0.05, 0.75];
+    const mapping = await start({
+      topics: [topic],
+      groupId,
+      batchSize: 20,
+      maxBatchingWindowMs: 100,
+      startingPosition: 'TRIM_HORIZON',
+      retryBackoffMs: { initial: 10, max: 20 },
+      redelivery: 'rebatch',
+      random: () => sizes[failures % sizes.length] as number,
+      logger: quiet,
+      handler: async (event) => {
+        seen.push(flatten(event));
+        // Every other invocation fails, so that most batches are retried re-planned.
+        if (seen.length % 2 === 1) {
+          failures += 1;
+          throw new Error('injected failure');
+        }
+      },
+    });
+    await waitFor('all records committed', async () => (await mapping.lag()) === 0);
+
+    const failed = seen.filter((_, index) => index % 2 === 0);
+    const retried = seen.filter((_, index) => index % 2 === 1);
+    // A retry starts where its failed attempt started, on every partition they share, but its end differs at least once.
+    for (let index = 0; index < retried.length; index += 1) {
+      const before = failed[index] as Seen[];
+      const after = retried[index] as Seen[];
+      const firstOf = (records: Seen[], key: string) => records.find((record) => record.partitionKey === key)?.offset;
+      for (const key of new Set(after.map((record) => record.partitionKey))) {
+        const start = firstOf(before, key);
+        if (start !== undefined) expect(firstOf(after, key)).toBe(start);
+      }
+    }
+    expect(failed.some((batch, index) => batch.length !== retried[index]?.length)).toBe(true);
+    // Exactly once among the successful invocations, in offset order per partition.
+    const delivered = retried.flat();
+    expect(new Set(delivered.map((record) => `${record.partitionKey}@${record.offset}`)).size).toBe(60);
+    expect(delivered).toHaveLength(60);
+    for (const key of new Set(delivered.map((record) => record.partitionKey))) {
+      const offsets = delivered.filter((record) => record.partitionKey === key).map((record) => record.offset);
+      expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    }
+  });
+
   it('after stop() and a restart in the same group, resumes after the last committed offset without re-delivering invoked records', async () => {
     const { topic, groupId } = await newTopic();
     const total = 90;
