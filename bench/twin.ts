@@ -17,7 +17,6 @@ import { createDocumentClient } from '../lambdas/adapters/dynamodb/client';
 import { PIPELINE, consumerGroupId } from '../lambdas/config/pipeline';
 import { DEFAULT_VALIDATION_LIMITS } from '../lambdas/config/settings';
 import { AGGREGATES_TABLE } from '../lambdas/config/tables';
-import type { AggregateDelta } from '../lambdas/domain/aggregation';
 import { seededRandom } from '../lambdas/domain/random';
 import { STREAMS } from '../lambdas/domain/streams/registry';
 import type { AnyStreamDefinition } from '../lambdas/domain/streams/types';
@@ -26,6 +25,7 @@ import { startEventSourceMapping } from '../twin/eventSourceMapping';
 import { findFreePort, startDynamoDbLocal, startKafkaBroker } from '../twin/jvm';
 import { startLocalPipeline } from '../twin/local';
 import { createTable } from '../twin/provision';
+import { crashingAggregates } from '../test/faults/scenarios';
 
 interface BenchOptions {
   events: number;
@@ -209,22 +209,8 @@ async function main(options: BenchOptions): Promise<void> {
     await createTable(dynamoClient, AGGREGATES_TABLE, crashTable);
     dynamoClient.destroy();
     const crashRepository = new AggregatesRepository(documents, { tableName: crashTable, retentionMs: 86_400_000 });
-    const random = seededRandom(7);
-    let invocations = 0;
-    let crashes = 0;
-    const aggregate = createAggregationHandler({
-      limits: DEFAULT_VALIDATION_LIMITS,
-      aggregates: {
-        applyDeltas: async (deltas: readonly AggregateDelta[]) => {
-          invocations += 1;
-          if (random.next() >= options.crashRate) return crashRepository.applyDeltas(deltas);
-          crashes += 1;
-          // Some items written, then the function dies: Lambda retries the batch whole.
-          await crashRepository.applyDeltas(deltas.slice(0, Math.floor(random.next() * deltas.length)));
-          throw new Error('injected crash after partial writes');
-        },
-      },
-    });
+    const crashing = crashingAggregates(crashRepository, options.crashRate, seededRandom(7));
+    const aggregate = createAggregationHandler({ limits: DEFAULT_VALIDATION_LIMITS, aggregates: crashing });
     const mappings = await Promise.all(
       ['orders', 'tickets'].map((topic) =>
         startEventSourceMapping({
@@ -257,7 +243,7 @@ async function main(options: BenchOptions): Promise<void> {
     row(
       'aggregates equal ground truth with injected crashes',
       equal ? 'yes' : `NO: ${JSON.stringify(crashTotals)}`,
-      `batches of up to 100: ${invocations} invocations, ${crashes} of them crashed after writing a random part of their items and were re-planned with other boundaries; drained in ${seconds(crashMs)} s`,
+      `batches of up to 100: ${crashing.invocations()} invocations, ${crashing.crashes()} of them crashed after writing a random part of their items and were re-planned with other boundaries; drained in ${seconds(crashMs)} s`,
     );
     if (!equal) process.exitCode = 1;
   } finally {

@@ -46,6 +46,14 @@ program
   .option('--no-producer', 'do not run the scheduled producer (send your own events to the broker)')
   .option('--rate <events/s>', 'producer rate, events per second per stream', positiveNumber('--rate'), PIPELINE.producer.eventsPerSecondPerStream)
   .option('--data-dir <dir>', 'keep the JVM backend\'s broker and tables in this folder across runs (default: start empty)')
+  .addOption(
+    new Option(
+      '--redelivery <mode>',
+      'how a failed batch is retried: same (identical boundaries) or rebatch (re-planned from the committed offsets with other sizes, as AWS may)',
+    )
+      .choices(['same', 'rebatch'])
+      .default('same'),
+  )
   .addHelpText(
     'after',
     `
@@ -60,7 +68,7 @@ Environment:
 
 Prints "ready: <url>" once the API answers and every consumer has joined its group; Ctrl-C drains and stops.`,
   )
-  .action(async (options: { backend: Backend; port: number; host: string; producer: boolean; rate: number; dataDir?: string }) => {
+  .action(async (options: { backend: Backend; port: number; host: string; producer: boolean; rate: number; dataDir?: string; redelivery: 'same' | 'rebatch' }) => {
     const started = Date.now();
     const log = (message: string) => process.stderr.write(`${message}\n`);
     const pipeline = await startLocalPipeline({

@@ -55,6 +55,16 @@ export interface LocalPipelineOptions {
   readonly onProgress: (message: string) => void;
   /** Settings of the docker backend (compose file, environment, timeouts); its defaults otherwise. */
   readonly docker?: Omit<DockerServicesOptions, 'onProgress'>;
+  /**
+   * How the emulated event source mappings retry a failed batch: `same` boundaries, or `rebatch`
+   * from the committed offsets with other sizes, as AWS may. @default 'same'
+   */
+  readonly redelivery?: 'same' | 'rebatch';
+  /**
+   * Consumer handlers to run instead of those built from the environment, e.g. with faults
+   * injected by a test or a benchmark; the twin closes them on stop like its own.
+   */
+  readonly consumers?: Partial<Record<ConsumerName, HandlerInstance<unknown>>>;
 }
 
 /** A running local pipeline. */
@@ -132,8 +142,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     };
     const consumers: Record<ConsumerName, HandlerInstance<unknown>> = {
-      enrichment: enrichmentFromEnvironment(environment),
-      aggregation: aggregationFromEnvironment(environment),
+      enrichment: options.consumers?.enrichment ?? enrichmentFromEnvironment(environment),
+      aggregation: options.consumers?.aggregation ?? aggregationFromEnvironment(environment),
     };
     stack.push(() => consumers.enrichment.close(), () => consumers.aggregation.close());
 
@@ -154,6 +164,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           startingPosition: settings.startingPosition,
           functionName: `${PIPELINE.projectName}-${consumer}`,
           handler: (event) => consumers[consumer].invoke(event),
+          redelivery: options.redelivery,
         });
         mappings.push(mapping);
         stack.push(() => mapping.stop());

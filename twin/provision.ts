@@ -12,14 +12,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Kafka } from 'kafkajs';
 import { ensureTopicsOn } from '../lambdas/adapters/kafka/admin';
-import { PIPELINE } from '../lambdas/config/pipeline';
+import { PIPELINE, topicConfigOf } from '../lambdas/config/pipeline';
 import type { TableDefinition } from '../lambdas/config/tables';
 
 export { topicsOf } from '../lambdas/domain/streams/registry';
 
 /** Creates the topics that do not exist yet on the local broker (one replica); returns those it created. */
 export function createTopics(kafka: Kafka, topics: readonly string[]): Promise<string[]> {
-  return ensureTopicsOn(kafka, topics, { partitions: PIPELINE.topics.partitions, replicationFactor: 1 });
+  return ensureTopicsOn(kafka, topics, { partitions: PIPELINE.topics.partitions, replicationFactor: 1, configOf: topicConfigOf });
 }
 
 /** The CreateTable request for a definition: on-demand, as on AWS. */

@@ -28,6 +28,13 @@ export const PIPELINE = {
     deadLetterSuffix: '.dlq',
     /** Partitions per topic: more than one, so one invocation can carry several partitions as on MSK. */
     partitions: 3,
+    /**
+     * `max.message.bytes` of the dead-letter topics: a dead letter is its record plus Pulse's
+     * headers (up to about 1.3 KB), so it must take more than the 1 MiB a stream topic takes by
+     * default on Kafka and MSK (https://kafka.apache.org/documentation/#topicconfigs_max.message.bytes).
+     * 2 MiB stays within MSK Serverless's 8 MiB maximum.
+     */
+    deadLetterMaxMessageBytes: 2 * 1024 * 1024,
   },
   consumers: {
     enrichment: {
@@ -69,6 +76,11 @@ export const PIPELINE = {
 /** The dead-letter topic of a stream. */
 export function deadLetterTopic(stream: string): string {
   return `${stream}${PIPELINE.topics.deadLetterSuffix}`;
+}
+
+/** Topic-level configuration of a topic Pulse creates: larger records for a dead-letter topic, the broker's defaults otherwise. */
+export function topicConfigOf(topic: string): Readonly<Record<string, string>> {
+  return topic.endsWith(PIPELINE.topics.deadLetterSuffix) ? { 'max.message.bytes': String(PIPELINE.topics.deadLetterMaxMessageBytes) } : {};
 }
 
 /** The fixed consumer group id of one consumer of one stream. */

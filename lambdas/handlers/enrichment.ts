@@ -15,7 +15,7 @@ import { createDocumentClient } from '../adapters/dynamodb/client';
 import { EventsRepository, type EventToStore } from '../adapters/dynamodb/eventsRepository';
 import { createKafka, kafkaConnectionOf } from '../adapters/kafka/client';
 import { recordsOf, type KafkaRecord } from '../adapters/kafka/mskEvent';
-import { KafkajsPublisher, type KafkaPublisher, type OutgoingHeader, type OutgoingMessage } from '../adapters/kafka/publisher';
+import { KafkajsPublisher, MessageTooLargeError, type KafkaPublisher, type OutgoingHeader, type OutgoingMessage } from '../adapters/kafka/publisher';
 import { tallyByStream, validateBatch } from '../domain/batch';
 import { invalid, type InvalidRecord, type ValidationLimits } from '../domain/validation';
 import type { HandlerInstance } from './handlerInstance';
@@ -28,6 +28,8 @@ export const DEAD_LETTER_HEADERS = {
   sourcePartition: 'pulse-source-partition',
   sourceOffset: 'pulse-source-offset',
   sourceTimestamp: 'pulse-source-timestamp',
+  /** Only on a letter sent without the record's value because the topic refused its size: the bytes left out. */
+  valueOmitted: 'pulse-value-omitted-bytes',
 } as const;
 
 /** Longest `pulse-detail` header, in characters: a huge schema report must not bloat the record. */
@@ -71,6 +73,30 @@ export function deadLetterOf(record: KafkaRecord, invalid: InvalidRecord): Outgo
   return { key: record.key, value: record.value, headers };
 }
 
+/**
+ * A dead letter without its value, for a record the dead-letter topic refuses for its size (the
+ * letter's headers make it larger than the record). The record itself stays in its topic, found
+ * by the letter's source headers; the letter says how many bytes were left out.
+ */
+export function withoutValue(letter: OutgoingMessage, bytes: number): OutgoingMessage {
+  return { ...letter, value: null, headers: [...(letter.headers ?? []), [DEAD_LETTER_HEADERS.valueOmitted, String(bytes)]] };
+}
+
+/** Sends one topic's dead letters; a letter the topic refuses for its size is sent again without its value. */
+async function sendToDeadLetterTopic(publisher: KafkaPublisher, topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+  let rest = [...messages];
+  while (rest.length > 0) {
+    try {
+      await publisher.send(topic, rest);
+      return;
+    } catch (error) {
+      if (!(error instanceof MessageTooLargeError)) throw error;
+      const refused = rest[error.index] as OutgoingMessage;
+      rest = [withoutValue(refused, refused.value === null ? 0 : Buffer.byteLength(refused.value)), ...rest.slice(error.index + 1)];
+    }
+  }
+}
+
 /** Sends dead letters, grouped by their stream's dead-letter topic. */
 export async function sendDeadLetters(publisher: KafkaPublisher, letters: readonly { readonly stream: string; readonly message: OutgoingMessage }[]): Promise<void> {
   const byTopic = new Map<string, OutgoingMessage[]>();
@@ -80,7 +106,7 @@ export async function sendDeadLetters(publisher: KafkaPublisher, letters: readon
     if (list) list.push(message);
     else byTopic.set(topic, [message]);
   }
-  await Promise.all([...byTopic].map(([topic, messages]) => publisher.send(topic, messages)));
+  await Promise.all([...byTopic].map(([topic, messages]) => sendToDeadLetterTopic(publisher, topic, messages)));
 }
 
 /** Builds the handler around its dependencies. */

@@ -14,7 +14,7 @@ import type { Kafka } from 'kafkajs';
 import { createLogger } from '../adapters/logging';
 import { ensureTopicsOn } from '../adapters/kafka/admin';
 import { createKafka, regionOfClusterArn } from '../adapters/kafka/client';
-import { PIPELINE } from '../config/pipeline';
+import { PIPELINE, topicConfigOf } from '../config/pipeline';
 
 /** The resource's properties as CloudFormation sends them (numbers arrive as strings). */
 export interface KafkaTopicsProperties {
@@ -76,7 +76,7 @@ export function createKafkaTopicsHandler(dependencies: KafkaTopicsDependencies):
     }
     const { clusterArn, topics, partitions } = topicsPropertiesOf(event.ResourceProperties);
     // The broker chooses the replication factor: MSK Serverless fixes it, a provisioned cluster has its default.
-    const created = await ensureTopicsOn(await kafkaOf(clusterArn), topics, { partitions });
+    const created = await ensureTopicsOn(await kafkaOf(clusterArn), topics, { partitions, configOf: topicConfigOf });
     logger?.info('topics ensured', { requestType: event.RequestType, topics, created });
     return { PhysicalResourceId: physicalIdOf(clusterArn), Data: { Topics: topics.join(','), Created: created.join(',') } };
   };

@@ -69,6 +69,7 @@ export const POISON_CASES: readonly PoisonCase[] = [
   { name: 'an empty value', stream: 'orders', outcome: 'not_an_object', value: () => Buffer.alloc(0) },
   { name: 'no value (a tombstone)', stream: 'orders', outcome: 'not_an_object', value: () => null },
   { name: 'a value near 1 MB', stream: 'orders', outcome: 'too_large', value: (ts, id) => bytesOf(aView({ eventId: id, ts: iso(ts - 1_000), pad: 'x'.repeat(1_000_000) })) },
+  { name: 'another value near 1 MB (its dead letter shares a batch with the first)', stream: 'orders', outcome: 'too_large', value: (ts, id) => bytesOf(aView({ eventId: id, ts: iso(ts - 1_000), pad: 'y'.repeat(1_040_000) })) },
   { name: 'a userId of the wrong type', stream: 'orders', outcome: 'schema', value: (ts, id) => bytesOf(aView({ eventId: id, ts: iso(ts - 1_000), userId: '42' })) },
   { name: 'an unknown event type', stream: 'orders', outcome: 'schema', value: (ts, id) => purchase(ts, id, { type: 'refund' }) },
   { name: 'an event time in the year 9999', stream: 'orders', outcome: 'too_early', value: (_ts, id) => bytesOf(aView({ eventId: id, ts: '9999-12-31T23:59:59Z' })) },

@@ -90,6 +90,9 @@ export function kafkaServerProperties(opts: { port: number; controllerPort: numb
     'group.initial.rebalance.delay.ms': 0,
     // Topics come from the project's definitions; a typo must fail, not create a topic.
     'auto.create.topics.enable': false,
+    // As MSK's Kafka 3.x brokers do (Kafka 4 refuses record timestamps over an hour ahead, KIP-1030):
+    // a producer with a broken clock reaches the consumers there, so the twin must let it through.
+    'log.message.timestamp.after.max.ms': '9223372036854775807',
   };
   return `${Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)

@@ -10,6 +10,8 @@ export interface TopicSettings {
   readonly partitions: number;
   /** Copies of each partition; the broker's default when absent (MSK manages it; a single local broker needs 1). */
   readonly replicationFactor?: number;
+  /** Topic-level configuration of a new topic, by name. @default the broker's defaults */
+  readonly configOf?: (topic: string) => Readonly<Record<string, string>>;
 }
 
 /** The part of the kafkajs admin client topic creation uses, so tests can pass a fake. */
@@ -23,12 +25,14 @@ export async function ensureTopics(admin: TopicAdmin, topics: readonly string[],
   const existing = new Set(await admin.listTopics());
   const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
   if (missing.length > 0) {
+    const configEntriesOf = (topic: string) => Object.entries(settings.configOf?.(topic) ?? {}).map(([name, value]) => ({ name, value }));
     await admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: settings.partitions,
         ...(settings.replicationFactor === undefined ? {} : { replicationFactor: settings.replicationFactor }),
+        ...(configEntriesOf(topic).length === 0 ? {} : { configEntries: configEntriesOf(topic) }),
       })),
     });
   }

@@ -30,9 +30,63 @@ function toKafkajsHeaders(headers: readonly OutgoingHeader[]): IHeaders {
 
 /** Produces messages; implementations are idempotent (no duplicates from their own retries). */
 export interface KafkaPublisher {
+  /**
+   * Sends the messages in order.
+   * @throws MessageTooLargeError when the broker refuses one message for its size; those before it were sent
+   */
   send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   disconnect(): Promise<void>;
 }
+
+/** The broker refused one message as larger than the topic takes (`max.message.bytes`). */
+export class MessageTooLargeError extends Error {
+  override readonly name = 'MessageTooLargeError';
+
+  constructor(
+    /** Position in the `send` call's messages; every message before it was sent. */
+    readonly index: number,
+    /** Bytes of the refused message's key, value and headers. */
+    readonly bytes: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Most bytes of messages in one produce request. A broker checks a record batch as a whole
+ * against the topic's `max.message.bytes` (1 MiB by default on Kafka and MSK:
+ * https://kafka.apache.org/documentation/#topicconfigs_max.message.bytes), so a request of many
+ * large messages would be refused although each fits; a message larger than this goes alone.
+ */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Bytes of a message on the wire, near enough to keep a request under {@link MAX_REQUEST_BYTES}. */
+export function messageBytes(message: OutgoingMessage): number {
+  const length = (data: Buffer | string | null) => (data === null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength);
+  return length(message.key) + length(message.value) + (message.headers ?? []).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + length(value), 0);
+}
+
+/** Consecutive runs of messages of at most `maxBytes` each (a larger message alone), with the index of each run's first message. */
+export function requestsOf(messages: readonly OutgoingMessage[], maxBytes = MAX_REQUEST_BYTES): { readonly start: number; readonly messages: OutgoingMessage[] }[] {
+  const requests: { start: number; messages: OutgoingMessage[] }[] = [];
+  let bytes = 0;
+  messages.forEach((message, index) => {
+    const size = messageBytes(message);
+    const last = requests[requests.length - 1];
+    if (last && bytes + size <= maxBytes) {
+      last.messages.push(message);
+      bytes += size;
+    } else {
+      requests.push({ start: index, messages: [message] });
+      bytes = size;
+    }
+  });
+  return requests;
+}
+
+/** kafkajs's protocol errors for a message or batch over the broker's size limit. */
+const TOO_LARGE_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 
 /**
  * An idempotent kafkajs producer, connected on first use and kept for the life of the execution
@@ -47,15 +101,24 @@ export class KafkajsPublisher implements KafkaPublisher {
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.connected();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: messages.map((message) => ({
-        key: message.key,
-        value: message.value,
-        headers: message.headers ? toKafkajsHeaders(message.headers) : undefined,
-      })),
-    });
+    for (const request of requestsOf(messages)) {
+      try {
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: request.messages.map((message) => ({
+            key: message.key,
+            value: message.value,
+            headers: message.headers ? toKafkajsHeaders(message.headers) : undefined,
+          })),
+        });
+      } catch (error) {
+        const type = (error as { type?: unknown }).type;
+        if (request.messages.length !== 1 || typeof type !== 'string' || !TOO_LARGE_ERRORS.has(type)) throw error;
+        const [only] = request.messages as [OutgoingMessage];
+        throw new MessageTooLargeError(request.start, messageBytes(only), `${topic} refused a message of ${messageBytes(only)} bytes: ${(error as Error).message}`);
+      }
+    }
   }
 
   async disconnect(): Promise<void> {

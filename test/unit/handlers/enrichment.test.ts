@@ -1,7 +1,7 @@
 import { DEFAULT_VALIDATION_LIMITS } from '../../../lambdas/config/settings';
 import type { EventToStore, RejectedEvent } from '../../../lambdas/adapters/dynamodb/eventsRepository';
 import { NotAnMskEventError } from '../../../lambdas/adapters/kafka/mskEvent';
-import type { KafkaPublisher, OutgoingMessage } from '../../../lambdas/adapters/kafka/publisher';
+import { MessageTooLargeError, type KafkaPublisher, type OutgoingMessage } from '../../../lambdas/adapters/kafka/publisher';
 import { DEAD_LETTER_HEADERS, createEnrichmentHandler, deadLetterOf } from '../../../lambdas/handlers/enrichment';
 import { EVENT_TIME_MS, aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
 import { buildMskEvent, type RecordSpec } from '../../helpers/mskEvents';
@@ -215,6 +215,28 @@ describe('enrichment handler', () => {
     expect(header(letter, DEAD_LETTER_HEADERS.detail)).toBe('DynamoDB refused the event: ValidationException: too big');
     expect(header(letter, DEAD_LETTER_HEADERS.sourceOffset)).toBe('2');
     expect(metrics.points).toContainEqual(['UnprocessableRecords', 'Count', 1, undefined]);
+  });
+
+  it('sends a letter the dead-letter topic refuses for its size again without its value, saying how many bytes it left out', async () => {
+    // Prepare
+    const { send, handle } = setUp();
+    send.mockImplementationOnce(async () => {
+      throw new MessageTooLargeError(0, 1_000_300, 'orders.dlq refused a message');
+    });
+    const huge = Buffer.alloc(300_000, 0x78);
+    const event = buildMskEvent([orderRecord(4, huge), orderRecord(5, '[]')]);
+
+    // Act
+    const result = await handle(event);
+
+    // Assess
+    expect(result.deadLettered).toBe(2);
+    const retried = send.mock.calls[1]?.[1] ?? [];
+    expect(retried).toHaveLength(2);
+    expect(retried[0]?.value).toBeNull();
+    expect(header(retried[0], DEAD_LETTER_HEADERS.valueOmitted)).toBe(String(huge.byteLength));
+    expect(header(retried[0], DEAD_LETTER_HEADERS.reason)).toBe('too_large');
+    expect(retried[1]?.value).toEqual(Buffer.from('[]'));
   });
 
   it('does not fail the batch for an invalid record, and stores the valid ones', async () => {

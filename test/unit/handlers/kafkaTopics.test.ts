@@ -38,7 +38,7 @@ describe('kafka topics custom resource handler', () => {
 
     // Assess
     expect(kafkaOf).toHaveBeenCalledWith(CLUSTER_ARN);
-    expect(createCalls).toEqual([TOPICS.map((topic) => ({ topic, numPartitions: 3 }))]);
+    expect(createCalls).toEqual([TOPICS.map((topic) => ({ topic, numPartitions: 3, ...(topic.endsWith('.dlq') ? { configEntries: [{ name: 'max.message.bytes', value: '2097152' }] } : {}) }))]);
     expect(response).toEqual({ PhysicalResourceId: `${CLUSTER_ARN}/topics`, Data: { Topics: TOPICS.join(','), Created: TOPICS.join(',') } });
   });
 
@@ -50,7 +50,7 @@ describe('kafka topics custom resource handler', () => {
     const response = await handle(anEvent('Update'));
 
     // Assess
-    expect(createCalls).toEqual([[{ topic: 'tickets', numPartitions: 3 }, { topic: 'tickets.dlq', numPartitions: 3 }]]);
+    expect(createCalls).toEqual([[{ topic: 'tickets', numPartitions: 3 }, { topic: 'tickets.dlq', numPartitions: 3, configEntries: [{ name: 'max.message.bytes', value: '2097152' }] }]]);
     expect(response.Data.Created).toBe('tickets,tickets.dlq');
     expect(response.PhysicalResourceId).toBe(`${CLUSTER_ARN}/topics`);
   });

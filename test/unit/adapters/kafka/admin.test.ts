@@ -1,3 +1,4 @@
+import { topicConfigOf } from '../../../../lambdas/config/pipeline';
 import { ensureTopics, ensureTopicsOn } from '../../../../lambdas/adapters/kafka/admin';
 import { fakeKafkaAdmin } from '../../../helpers/fakeKafkaAdmin';
 
@@ -52,6 +53,24 @@ describe('ensureTopics', () => {
 
     // Assess
     expect(created).toEqual([[{ topic: 'orders', numPartitions: 1 }]]);
+  });
+});
+
+describe('ensureTopics with topic configuration', () => {
+  it('creates each topic with its own configuration entries, and none for a topic without', async () => {
+    // Prepare
+    const { admin, createCalls: created } = fakeKafkaAdmin();
+
+    // Act
+    await ensureTopics(admin, ['orders', 'orders.dlq'], { partitions: 3, configOf: topicConfigOf });
+
+    // Assess
+    expect(created).toEqual([
+      [
+        { topic: 'orders', numPartitions: 3 },
+        { topic: 'orders.dlq', numPartitions: 3, configEntries: [{ name: 'max.message.bytes', value: String(2 * 1024 * 1024) }] },
+      ],
+    ]);
   });
 });
 
