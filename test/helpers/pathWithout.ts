@@ -30,6 +30,8 @@ export interface PathWithout {
  */
 export function pathWithout(commands: readonly string[], basePath: string = process.env.PATH ?? ''): PathWithout {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-path-without-'));
+  // Readable by all, like the directories it stands for: apt runs its helpers (gpgv) as user _apt.
+  fs.chmodSync(root, 0o755);
   // /bin and /usr/bin are one directory on merged-/usr systems: one shadow for both.
   const shadows = new Map<string, string>();
   const dirs = basePath.split(path.delimiter).map((dir) => {
