@@ -18,7 +18,7 @@ import { assertCanStart } from './doctor';
 import { startEventSourceMapping, type EventSourceMappingHandle } from './eventSourceMapping';
 import { startHttpApi } from './httpApi';
 import { createTable, createTopics, topicsOf } from './provision';
-import { defaultCacheDir, startDynamoDbLocal, startKafkaBroker } from './jvm';
+import { defaultCacheDir, resolveJvmArtifacts, startDynamoDbLocal, startKafkaBroker } from './jvm';
 import { StatusMonitor } from './status';
 
 /** Where the broker and DynamoDB come from: see `resolveBackend` in `./docker`. */
@@ -111,6 +111,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       dynamoDbEndpoint = services.dynamoDbEndpoint;
     } else if (backend === 'jvm') {
       options.onProgress(`backend: jvm (Apache Kafka and DynamoDB Local on the JVM${options.dataDir ? `, state in ${options.dataDir}` : ', starting empty'})`);
+      // Once, before the two starts: each would otherwise resolve an empty cache by itself, twice the download.
+      await resolveJvmArtifacts({ onProgress: options.onProgress });
       const [broker, dynamo] = await Promise.all([
         startKafkaBroker({ port: portOf(kafkaBrokers, 'KAFKA_BROKERS'), dataDir: options.dataDir && `${options.dataDir}/kafka`, onProgress: options.onProgress }),
         startDynamoDbLocal({ port: portOf(dynamoDbEndpoint, 'DYNAMODB_ENDPOINT'), dataDir: options.dataDir && `${options.dataDir}/dynamodb`, onProgress: options.onProgress }),
