@@ -1,12 +1,15 @@
 #!/usr/bin/env -S npx tsx
 /**
- * The `pulse` command line. `pulse local` runs the whole pipeline on this machine.
+ * The `pulse` command line. `pulse local` runs the whole pipeline on this machine; `pulse doctor`
+ * says what this machine lacks for it (and for the tests) and how to get it.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PIPELINE } from '../lambdas/config/pipeline';
 import { AGGREGATES_TABLE, EVENTS_TABLE } from '../lambdas/config/tables';
 import { defaultTableName } from '../twin/dockerCompose';
-import { startLocalPipeline, type Backend } from '../twin/local';
+import { blockers, formatDoctorReport, runDoctor, systemProbes } from '../twin/doctor';
+import { defaultCacheDir } from '../twin/jvm';
+import { portOf, startLocalPipeline, type Backend } from '../twin/local';
 import { formatStatus } from '../twin/status';
 
 function positiveNumber(name: string) {
@@ -23,6 +26,26 @@ function port(text: string): number {
   return value;
 }
 
+/** `--backend`, shared by `local` and `doctor` so that both mean the same thing by it. */
+function backendOption(): Option {
+  return new Option(
+    '--backend <backend>',
+    'docker: Redpanda, Redpanda Console and LocalStack or DynamoDB Local from docker-compose.local.yml; ' +
+      'jvm: start Apache Kafka and DynamoDB Local on the JVM; external: use KAFKA_BROKERS and DYNAMODB_ENDPOINT as they are; ' +
+      'auto: docker when a Docker engine answers, jvm otherwise',
+  )
+    .choices(['auto', 'docker', 'jvm', 'external'])
+    .default('auto');
+}
+
+/** Where the broker and DynamoDB are (jvm: the ports to start them on), from the environment. */
+function serviceAddresses(): { kafkaBrokers: string; dynamoDbEndpoint: string } {
+  return {
+    kafkaBrokers: process.env.KAFKA_BROKERS ?? 'localhost:9092',
+    dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT ?? 'http://localhost:8000',
+  };
+}
+
 const program = new Command()
   .name('pulse')
   .description('Pulse: real-time event analytics on Kafka, Lambda and DynamoDB')
@@ -31,16 +54,7 @@ const program = new Command()
 program
   .command('local')
   .description('run the whole pipeline on this machine: broker, DynamoDB, consumers, producer, HTTP API')
-  .addOption(
-    new Option(
-      '--backend <backend>',
-      'docker: Redpanda, Redpanda Console and LocalStack or DynamoDB Local from docker-compose.local.yml; ' +
-        'jvm: start Apache Kafka and DynamoDB Local on the JVM; external: use KAFKA_BROKERS and DYNAMODB_ENDPOINT as they are; ' +
-        'auto: docker when a Docker engine answers, jvm otherwise',
-    )
-      .choices(['auto', 'docker', 'jvm', 'external'])
-      .default('auto'),
-  )
+  .addOption(backendOption())
   .option('--port <port>', 'port of the HTTP API and dashboard', port, 3000)
   .option('--host <address>', 'interface the HTTP API listens on; 0.0.0.0 to be reachable from outside (e.g. published from a container)', '127.0.0.1')
   .option('--no-producer', 'do not run the scheduled producer (send your own events to the broker)')
@@ -64,17 +78,19 @@ Environment:
   EVENTS_TABLE           events table name (default ${defaultTableName(EVENTS_TABLE)})
   AGGREGATES_TABLE       aggregates table name (default ${defaultTableName(AGGREGATES_TABLE)})
   LOCALSTACK_AUTH_TOKEN  docker: run LocalStack (read from the environment or .env); without it, DynamoDB Local
-  PULSE_CACHE_DIR        where the JVM backend caches its Maven artifacts (default ~/.cache/pulse)
+  PULSE_CACHE_DIR        where the JVM backend caches Apache Maven and its artifacts (default ~/.cache/pulse)
 
-Prints "ready: <url>" once the API answers and every consumer has joined its group; Ctrl-C drains and stops.`,
+Checks first what it needs (as \`pulse doctor\` does: Node.js, Java 17+ for jvm, free ports, a writable
+cache) and names what is missing. The first jvm start downloads Apache Maven and the jars from Maven
+Central (about 130 MB). Prints "ready: <url>" once the API answers and every consumer has joined its
+group; Ctrl-C drains and stops.`,
   )
   .action(async (options: { backend: Backend; port: number; host: string; producer: boolean; rate: number; dataDir?: string; redelivery: 'same' | 'rebatch' }) => {
     const started = Date.now();
     const log = (message: string) => process.stderr.write(`${message}\n`);
     const pipeline = await startLocalPipeline({
       ...options,
-      kafkaBrokers: process.env.KAFKA_BROKERS ?? 'localhost:9092',
-      dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT ?? 'http://localhost:8000',
+      ...serviceAddresses(),
       eventsTable: process.env.EVENTS_TABLE ?? defaultTableName(EVENTS_TABLE),
       aggregatesTable: process.env.AGGREGATES_TABLE ?? defaultTableName(AGGREGATES_TABLE),
       onProgress: log,
@@ -122,6 +138,42 @@ Prints "ready: <url>" once the API answers and every consumer has joined its gro
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
     // A closed terminal makes writes fail; the shutdown must still run.
     for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  });
+
+program
+  .command('doctor')
+  .description('check this machine for `npm start` and `npm test`: what is there, what is missing, and how to get it')
+  .addOption(backendOption())
+  .option('--port <port>', 'port of the HTTP API and dashboard to check', port, 3000)
+  .option('--host <address>', 'interface the HTTP API would listen on', '127.0.0.1')
+  .addHelpText(
+    'after',
+    `
+Checks: Node.js 20+, Java 17+ (jvm backend), free ports for the broker, DynamoDB Local and the API,
+the cache (writable, size, what is cached), tar and Maven Central (first jvm start only), the Docker
+engine (optional), Chromium and Python's venv (npm test). Each missing piece comes with the command
+that installs it on this machine. Reads KAFKA_BROKERS, DYNAMODB_ENDPOINT and PULSE_CACHE_DIR as
+\`pulse local\` does.
+
+Exit code: 0 when \`npm start\` can run, 1 when something it needs is missing (the table says what;
+what only the tests need never fails it).`,
+  )
+  .action(async (options: { backend: Backend; port: number; host: string }) => {
+    process.stderr.write('checking this machine (Docker, Java, Python and Maven Central may take a few seconds)…\n');
+    const { kafkaBrokers, dynamoDbEndpoint } = serviceAddresses();
+    const report = await runDoctor(
+      {
+        backend: options.backend,
+        apiPort: options.port,
+        apiHost: options.host,
+        kafkaPort: portOf(kafkaBrokers, 'KAFKA_BROKERS'),
+        dynamoDbPort: portOf(dynamoDbEndpoint, 'DYNAMODB_ENDPOINT'),
+        cacheDir: defaultCacheDir(),
+      },
+      systemProbes(),
+    );
+    process.stdout.write(formatDoctorReport(report));
+    process.exitCode = blockers(report).length > 0 ? 1 : 0;
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -144,21 +144,32 @@ export interface ResolvedBackend {
  * or which backend to use instead.
  */
 export async function resolveBackend(choice: BackendChoice, options: DetectDockerOptions = {}): Promise<ResolvedBackend> {
+  if (choice === 'jvm' || choice === 'external') return backendFor(choice, undefined);
+  return backendFor(choice, await detectDockerEngine(options));
+}
+
+/**
+ * The decision of {@link resolveBackend} once the engine's status is known (`undefined` when
+ * the choice does not depend on it), without asking Docker; `pulse doctor` shares it.
+ *
+ * @throws Error for `docker` when no engine answered, naming why and the alternatives
+ */
+export function backendFor(choice: BackendChoice, engine: DockerEngineStatus | undefined): ResolvedBackend {
   if (choice === 'jvm') return { backend: 'jvm', reason: '--backend jvm' };
   if (choice === 'external') return { backend: 'external', reason: '--backend external' };
-  const engine = await detectDockerEngine(options);
+  const status: DockerEngineStatus = engine ?? { available: false, reason: 'the Docker engine was not asked' };
   if (choice === 'docker') {
-    if (!engine.available) {
+    if (!status.available) {
       throw new Error(
-        `--backend docker needs a running Docker engine with the compose plugin, but ${engine.reason}. ` +
-          'Start Docker (Docker Desktop, or the docker service), or use --backend jvm (Java 17+ and Maven) instead.',
+        `--backend docker needs a running Docker engine with the compose plugin, but ${status.reason}. ` +
+          'Start Docker (Docker Desktop, or the docker service), or use --backend jvm (Java 17+) instead.',
       );
     }
-    return { backend: 'docker', reason: `--backend docker (Docker ${engine.serverVersion}, compose ${engine.composeVersion})` };
+    return { backend: 'docker', reason: `--backend docker (Docker ${status.serverVersion}, compose ${status.composeVersion})` };
   }
-  return engine.available
-    ? { backend: 'docker', reason: `auto chose docker: Docker ${engine.serverVersion} with compose ${engine.composeVersion} answered` }
-    : { backend: 'jvm', reason: `auto chose jvm: ${engine.reason}` };
+  return status.available
+    ? { backend: 'docker', reason: `auto chose docker: Docker ${status.serverVersion} with compose ${status.composeVersion} answered` }
+    : { backend: 'jvm', reason: `auto chose jvm: ${status.reason}` };
 }
 
 /**

@@ -14,10 +14,11 @@ import type { HandlerInstance } from '../lambdas/handlers/handlerInstance';
 import { producerFromEnvironment } from '../lambdas/handlers/producer';
 import { queryFromEnvironment } from '../lambdas/handlers/query';
 import { resolveBackend, startDockerServices, type BackendChoice, type DockerServicesOptions } from './docker';
+import { assertCanStart } from './doctor';
 import { startEventSourceMapping, type EventSourceMappingHandle } from './eventSourceMapping';
 import { startHttpApi } from './httpApi';
 import { createTable, createTopics, topicsOf } from './provision';
-import { startDynamoDbLocal, startKafkaBroker } from './jvm';
+import { defaultCacheDir, resolveJvmArtifacts, startDynamoDbLocal, startKafkaBroker } from './jvm';
 import { StatusMonitor } from './status';
 
 /** Where the broker and DynamoDB come from: see `resolveBackend` in `./docker`. */
@@ -98,6 +99,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const { backend, reason } = await resolveBackend(options.backend, { env: options.docker?.env });
     let kafkaBrokers = options.kafkaBrokers;
     let dynamoDbEndpoint = options.dynamoDbEndpoint;
+    // Before anything starts or downloads: a busy port or a missing JDK is named now, by the check that failed.
+    await assertCanStart(
+      {
+        apiPort: options.port,
+        apiHost: options.host ?? '127.0.0.1',
+        kafkaPort: backend === 'jvm' ? portOf(kafkaBrokers, 'KAFKA_BROKERS') : 0,
+        dynamoDbPort: backend === 'jvm' ? portOf(dynamoDbEndpoint, 'DYNAMODB_ENDPOINT') : 0,
+        cacheDir: defaultCacheDir(),
+      },
+      { backend, reason },
+    );
     // Say why auto chose what it chose: a developer expecting Docker should see that it did not answer.
     if (options.backend === 'auto' || backend === 'docker') options.onProgress(`backend: ${reason}`);
     if (backend === 'docker') {
@@ -109,6 +121,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       dynamoDbEndpoint = services.dynamoDbEndpoint;
     } else if (backend === 'jvm') {
       options.onProgress(`backend: jvm (Apache Kafka and DynamoDB Local on the JVM${options.dataDir ? `, state in ${options.dataDir}` : ', starting empty'})`);
+      // Once, before the two starts: each would otherwise resolve an empty cache by itself, twice the download.
+      await resolveJvmArtifacts({ onProgress: options.onProgress });
       const [broker, dynamo] = await Promise.all([
         startKafkaBroker({ port: portOf(kafkaBrokers, 'KAFKA_BROKERS'), dataDir: options.dataDir && `${options.dataDir}/kafka`, onProgress: options.onProgress }),
         startDynamoDbLocal({ port: portOf(dynamoDbEndpoint, 'DYNAMODB_ENDPOINT'), dataDir: options.dataDir && `${options.dataDir}/dynamodb`, onProgress: options.onProgress }),

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { pythonTool } from '../helpers/pythonTools';
+import { PYTHON_TOOLS_INSTALL_TIMEOUT_MS, pythonTool } from '../helpers/pythonTools';
 import { ALL_VARIANTS, SYNTH_TIMEOUT_MS, synthesizeBeforeAll, synthesizePulse, type SynthesizedPulse } from './helpers/pulseApp';
 
 interface CfnLintMatch {
@@ -48,12 +48,18 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('cfn-lint', () => {
+  let cfnLint: string;
+
+  beforeAll(async () => {
+    cfnLint = await pythonTool('cfn-lint');
+  }, PYTHON_TOOLS_INSTALL_TIMEOUT_MS);
+
   it('finds no error in any template of any variant', () => {
     // Prepare
     const templates = Object.keys(ALL_VARIANTS).flatMap((name) => [...variant(name).templateFiles]);
 
     // Act
-    const run = spawnSync(pythonTool('cfn-lint'), ['--format', 'json', '--', ...templates], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync(cfnLint, ['--format', 'json', '--', ...templates], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 
     // Assess
     expect(run.error).toBeUndefined();

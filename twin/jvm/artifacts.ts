@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { currentHost, installCommand } from '../host';
 import { tailText } from './jvmProcess';
+import { ensureMavenDistribution } from './mavenDistribution';
 
 const execFileAsync = promisify(execFile);
 
@@ -19,7 +21,10 @@ export interface JvmArtifacts {
 }
 
 export interface ResolveJvmArtifactsOptions {
-  /** Defaults to `$PULSE_CACHE_DIR`, else `~/.cache/pulse`. The Maven repository is `<cacheDir>/m2`. */
+  /**
+   * Defaults to `$PULSE_CACHE_DIR`, else `~/.cache/pulse`. The Maven repository is `<cacheDir>/m2`,
+   * Apache Maven itself `<cacheDir>/maven` (see ./mavenDistribution).
+   */
   cacheDir?: string;
   onProgress?: (message: string) => void;
 }
@@ -125,7 +130,11 @@ const POM_FILE = path.join(__dirname, 'pom.xml');
 const READY_FILE = 'artifacts.json';
 /** Maven 3.8's console library emits colour resets even in batch mode; they do not belong in logs. */
 const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-const JAVA_ADVICE = 'install a JDK 17 (e.g. apt-get install openjdk-17-jre-headless) or use --backend external';
+
+/** How to get a JDK on this machine, e.g. "install a JDK 17+: sudo apt-get update && …". */
+function javaAdvice(): string {
+  return `install a JDK ${MIN_JAVA_VERSION}+: ${installCommand('jdk', currentHost())} (or use --backend docker or external)`;
+}
 
 /**
  * The cache directory used when none is given: `$PULSE_CACHE_DIR`, else `~/.cache/pulse`.
@@ -184,12 +193,12 @@ async function assertJavaVersion(): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? '`java` was not found on PATH' : `\`java -version\` failed: ${String(error)}`;
-    throw new Error(`Java ${MIN_JAVA_VERSION}+ is required for the JVM backend but ${reason}; ${JAVA_ADVICE}`);
+    throw new Error(`Java ${MIN_JAVA_VERSION}+ is required for the JVM backend but ${reason}; ${javaAdvice()}`);
   }
   const major = parseJavaMajorVersion(output);
   if (major === undefined || major < MIN_JAVA_VERSION) {
     const found = major === undefined ? `unrecognised \`java -version\` output: ${tailText(output, 3)}` : `found Java ${major}`;
-    throw new Error(`Java ${MIN_JAVA_VERSION}+ is required for the JVM backend (${found}); ${JAVA_ADVICE}`);
+    throw new Error(`Java ${MIN_JAVA_VERSION}+ is required for the JVM backend (${found}); ${javaAdvice()}`);
   }
 }
 
@@ -208,6 +217,8 @@ function readCachedArtifacts(dir: string): JvmArtifacts | undefined {
 }
 
 interface MavenRun {
+  /** The `bin/mvn` to run: the pinned distribution in the cache, never one from PATH. */
+  mvn: string;
   pom: string;
   repo: string;
   profile: string;
@@ -235,7 +246,7 @@ export function mavenArgs(run: Pick<MavenRun, 'pom' | 'repo' | 'profile' | 'outD
 
 function runMaven(run: MavenRun): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('mvn', mavenArgs(run), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(run.mvn, mavenArgs(run), { stdio: ['ignore', 'pipe', 'pipe'] });
     let files = 0;
     let bytes = 0;
     let lastReport = Date.now();
@@ -261,14 +272,7 @@ function runMaven(run: MavenRun): Promise<void> {
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new Error(
-              'Maven (`mvn`) is required to download the JVM backend on first use but was not found on PATH; ' +
-                'install Maven 3.6+ (e.g. apt-get install maven) or use --backend external',
-            )
-          : error,
-      );
+      reject(new Error(`Maven (${run.mvn}) could not be started: ${error.message}; delete ${path.dirname(path.dirname(run.mvn))} to download it again`));
     });
     child.once('close', (code) => {
       if (code === 0) {
@@ -328,7 +332,8 @@ async function resolveWithMaven(cacheDir: string, finalDir: string, onProgress?:
   fs.mkdirSync(stagingDir, { recursive: true });
   const log = fs.createWriteStream(logFile);
   try {
-    const common = { pom: POM_FILE, repo, log, logFile, onProgress };
+    const mvn = await ensureMavenDistribution({ cacheDir, onProgress });
+    const common = { mvn, pom: POM_FILE, repo, log, logFile, onProgress };
     onProgress?.(`resolving the Kafka broker with Maven into ${repo} (the first run downloads ~120 MB; log: ${logFile})`);
     await runMaven({ ...common, profile: 'kafka', outDir: path.join(stagingDir, 'kafka'), goals: ['dependency:build-classpath@classpath'] });
     onProgress?.('resolving DynamoDB Local with Maven');
@@ -384,9 +389,24 @@ async function resolveWithMaven(cacheDir: string, finalDir: string, onProgress?:
 export async function resolveJvmArtifacts(opts: ResolveJvmArtifactsOptions = {}): Promise<JvmArtifacts> {
   const cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir());
   await assertJavaVersion();
-  const finalDir = path.join(cacheDir, 'jvm', artifactsCacheKey(fs.readFileSync(POM_FILE, 'utf8')));
+  const finalDir = artifactsDir(cacheDir);
   const cached = readCachedArtifacts(finalDir);
   if (cached) return cached;
   fs.mkdirSync(cacheDir, { recursive: true });
   return resolveWithMaven(cacheDir, finalDir, opts.onProgress);
+}
+
+/** `<cacheDir>/jvm/<key of the current pom>`: where a complete artifact set lives. */
+function artifactsDir(cacheDir: string): string {
+  return path.join(cacheDir, 'jvm', artifactsCacheKey(fs.readFileSync(POM_FILE, 'utf8')));
+}
+
+/**
+ * The complete artifact set of the current pom in `cacheDir`, or undefined when a start would
+ * have to resolve (download) it first. Reads only; runs neither Java nor Maven.
+ *
+ * Why: `pulse doctor` reports whether the first start still has to download.
+ */
+export function findCachedJvmArtifacts(cacheDir: string = defaultCacheDir()): JvmArtifacts | undefined {
+  return readCachedArtifacts(artifactsDir(path.resolve(cacheDir)));
 }

@@ -9,7 +9,7 @@ import { STREAMS } from '../../../lambdas/domain/streams/registry';
 import { seededRandom } from '../../../lambdas/domain/random';
 import type { SeriesBody, StreamsBody, TopBody } from '../../../lambdas/handlers/query/schemas';
 import { artifactPath } from '../../helpers/artifacts';
-import { launchChromium } from '../../helpers/browser';
+import { CHROMIUM_INSTALL_TIMEOUT_MS, ensureChromium, launchChromium } from '../../helpers/browser';
 import { produceRecords, type HistoryRecord } from '../../helpers/history';
 import { startSeededPipeline, type SeededPipeline } from '../../helpers/seededPipeline';
 
@@ -101,6 +101,9 @@ describe('dashboard in headless Chromium (twin on the test broker)', () => {
     });
     return snapshotOf(page);
   }
+
+  // Its own hook: on a fresh Debian container this installs Chromium with apt-get first.
+  beforeAll(() => ensureChromium(), CHROMIUM_INSTALL_TIMEOUT_MS);
 
   beforeAll(async () => {
     seeded = await startSeededPipeline({ minutes: 55, perMinute: 14, seed: 20261125 });

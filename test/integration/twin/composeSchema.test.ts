@@ -16,14 +16,14 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import { COMPOSE_FILE } from '../../../twin/dockerCompose';
 import { composeFileText, parseCompose } from '../../helpers/composeFile';
-import { pythonTool } from '../../helpers/pythonTools';
+import { PYTHON_TOOLS_INSTALL_TIMEOUT_MS, pythonTool } from '../../helpers/pythonTools';
 
 let checkJsonschema: string;
 let schema: { $id?: string; title?: string };
 let validate: ValidateFunction;
 
-beforeAll(() => {
-  checkJsonschema = pythonTool('check-jsonschema');
+beforeAll(async () => {
+  checkJsonschema = await pythonTool('check-jsonschema');
   const python = path.join(path.dirname(checkJsonschema), 'python');
   const schemaFile = execFileSync(
     python,
@@ -36,7 +36,7 @@ beforeAll(() => {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv);
   validate = ajv.compile(schema);
-});
+}, PYTHON_TOOLS_INSTALL_TIMEOUT_MS);
 
 const describeErrors = (errors: ErrorObject[] | null | undefined) =>
   (errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''} ${JSON.stringify(error.params)}`).join('\n');

@@ -153,7 +153,7 @@ describe('resolveBackend', () => {
   test('--backend docker without an engine fails with what to do instead', async () => {
     await expect(resolveBackend('docker', { env: { PATH: path.join(dir, 'empty') } })).rejects.toThrow(
       '--backend docker needs a running Docker engine with the compose plugin, but the docker command is not installed. ' +
-        'Start Docker (Docker Desktop, or the docker service), or use --backend jvm (Java 17+ and Maven) instead.',
+        'Start Docker (Docker Desktop, or the docker service), or use --backend jvm (Java 17+) instead.',
     );
   });
 
