@@ -67,7 +67,12 @@ export class PulsePipelineStack extends Stack {
       eventsPerSecond: config.producerEventsPerSecond,
       environment,
     });
-    this.queryApi = new PulseQueryApi(this, 'Query', { storage: data.storage, corsOrigins: config.corsOrigins, environment });
+    this.queryApi = new PulseQueryApi(this, 'Query', {
+      apiName: `Pulse-${config.stage}`,
+      storage: data.storage,
+      corsOrigins: config.corsOrigins,
+      environment,
+    });
     this.observability = new PulseObservability(this, 'Observability', {
       stage: config.stage,
       metricsNamespace,
