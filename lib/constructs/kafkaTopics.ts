@@ -1,7 +1,7 @@
 /**
  * The pipeline's topics (each stream and its `<stream>.dlq`), created at deploy time.
  *
- * - On a provisioned cluster created here (Kafka 3.9): `AWS::MSK::Topic`, one resource per topic,
+ * - On a provisioned cluster created here (`KAFKA_DEFAULTS.kafkaVersion`, KRaft): `AWS::MSK::Topic`, one resource per topic,
  *   with a `Retain` deletion policy.
  * - On MSK Serverless, which `AWS::MSK::Topic` does not support, and on an existing cluster (whose
  *   Kafka version may predate 3.6): the `Custom::PulseKafkaTopics` resource, a Lambda in the VPC

@@ -59,7 +59,7 @@ describe('PulseKafkaCluster', () => {
     template.allResourcesProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
   });
 
-  it('creates a provisioned cluster, one broker per AZ, TLS in transit, IAM only, broker logs on, Kafka 3.9', () => {
+  it('creates a provisioned cluster, one broker per AZ, TLS in transit, IAM only, broker logs on, Kafka 3.8 in KRaft mode', () => {
     // Prepare
     const { stack, create } = setUp();
 
@@ -69,7 +69,7 @@ describe('PulseKafkaCluster', () => {
     // Assess
     Template.fromStack(stack).hasResourceProperties('AWS::MSK::Cluster', {
       ClusterName: 'pulse-test',
-      KafkaVersion: '3.9.x',
+      KafkaVersion: '3.8.x.kraft',
       NumberOfBrokerNodes: 2,
       BrokerNodeGroupInfo: { InstanceType: 'kafka.t3.small', ClientSubnets: [Match.anyValue(), Match.anyValue()] },
       ClientAuthentication: { Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } },
@@ -77,6 +77,21 @@ describe('PulseKafkaCluster', () => {
       LoggingInfo: { BrokerLogs: { CloudWatchLogs: { Enabled: true } } },
     });
     expect(cluster.brokerCount).toBe(2);
+  });
+
+  it('creates the provisioned cluster in KRaft mode, which MSK only does for a `.kraft` version of 3.7 or later', () => {
+    // Prepare
+    const { stack, create } = setUp();
+
+    // Act
+    create({ clusterName: 'pulse-test', kind: 'provisioned' });
+
+    // Assess
+    const [cluster] = Object.values(Template.fromStack(stack).findResources('AWS::MSK::Cluster'));
+    const version = cluster?.Properties.KafkaVersion as string;
+    expect(version).toMatch(/^(\d+)\.(\d+)\.x\.kraft$/);
+    const [major, minor] = version.split('.').map(Number) as [number, number];
+    expect(major > 3 || (major === 3 && minor >= 7)).toBe(true);
   });
 
   it('uses an existing cluster by ARN and opens its security group to the functions on 9098', () => {
