@@ -8,12 +8,29 @@
  * gateway endpoint serves DynamoDB for free and interface endpoints serve the rest, so the subnets
  * have no route to the internet at all, and cost about as much as one NAT gateway (two would be
  * needed for the same availability) without its per-GB processing charge.
+ *
+ * The MSK API's endpoint: AWS's page on it lists `com.amazonaws.<region>.kafka` as "no longer
+ * supported for new connections" and names `aws.api.<region>.kafka-api` (dual-stack) as the
+ * service for new endpoints
+ * (https://docs.aws.amazon.com/msk/latest/developerguide/privatelink-vpc-endpoints.html; some
+ * copies of that page still show only the old name). The AWS SDK does not call that service at its
+ * default hostname (`kafka.<region>.amazonaws.com`), so the functions of this network are given the
+ * endpoint's own regional DNS name in `AWS_ENDPOINT_URL_KAFKA`, the SDKs' service-specific endpoint
+ * setting (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html), which
+ * PrivateLink resolves to the endpoint's addresses whatever its private DNS name is.
  */
+import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LOG_REMOVAL_POLICY, LOG_RETENTION } from '../defaults';
 import type { FunctionPlacement } from './pulseFunction';
+
+/** The interface endpoint service of the MSK API for new endpoints (see the header). */
+export const MSK_API_ENDPOINT_SERVICE = new ec2.InterfaceVpcEndpointAwsService('kafka-api', 'aws.api');
+
+/** The SDKs' service-specific endpoint setting of the MSK API (service id `Kafka`). */
+export const MSK_API_ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_KAFKA';
 
 /** Properties of {@link PulseNetwork}. */
 export interface PulseNetworkProps {
@@ -35,10 +52,13 @@ export class PulseNetwork extends Construct {
   public readonly functionSecurityGroup: ec2.SecurityGroup;
   /** The interface endpoints created, by service short name; empty for an existing VPC. */
   public readonly interfaceEndpoints: ReadonlyMap<string, ec2.InterfaceVpcEndpoint>;
+  /** What a function in this network needs in its environment to reach AWS APIs: the MSK API's endpoint in a VPC created here. */
+  public readonly functionEnvironment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: PulseNetworkProps = {}) {
     super(scope, id);
     const endpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
+    const functionEnvironment: Record<string, string> = {};
     if (props.existingVpcId) {
       if ((props.additionalInterfaceEndpoints?.length ?? 0) > 0 || props.s3GatewayEndpoint) {
         throw new Error('PulseNetwork: endpoints are only added to the VPC it creates; an existing VPC must provide its own routes');
@@ -65,17 +85,21 @@ export class PulseNetwork extends Construct {
       const services: [string, ec2.InterfaceVpcEndpointAwsService][] = [
         ['sts', ec2.InterfaceVpcEndpointAwsService.STS],
         ['lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
-        ['kafka', ec2.InterfaceVpcEndpointAwsService.KAFKA],
+        [MSK_API_ENDPOINT_SERVICE.shortName, MSK_API_ENDPOINT_SERVICE],
         ...(props.additionalInterfaceEndpoints ?? []).map((service): [string, ec2.InterfaceVpcEndpointAwsService] => [service.shortName, service]),
       ];
       for (const [name, service] of services) {
         // Closed by default: only the security groups given to `allowEndpointAccessFrom` reach it.
         endpoints.set(name, vpc.addInterfaceEndpoint(`${name}Endpoint`, { service, privateDnsEnabled: true, open: false }));
       }
+      // `DnsEntries` are `<hosted zone>:<name>`, the endpoint's regional name first.
+      const mskApi = endpoints.get(MSK_API_ENDPOINT_SERVICE.shortName) as ec2.InterfaceVpcEndpoint;
+      functionEnvironment[MSK_API_ENDPOINT_VARIABLE] = `https://${Fn.select(1, Fn.split(':', Fn.select(0, mskApi.vpcEndpointDnsEntries)))}`;
       this.vpc = vpc;
       this.subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     }
     this.interfaceEndpoints = endpoints;
+    this.functionEnvironment = functionEnvironment;
 
     this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
       vpc: this.vpc,
@@ -94,6 +118,6 @@ export class PulseNetwork extends Construct {
 
   /** Where a Pulse function runs. */
   get functionPlacement(): FunctionPlacement {
-    return { vpc: this.vpc, vpcSubnets: this.subnets, securityGroups: [this.functionSecurityGroup] };
+    return { vpc: this.vpc, vpcSubnets: this.subnets, securityGroups: [this.functionSecurityGroup], environment: this.functionEnvironment };
   }
 }

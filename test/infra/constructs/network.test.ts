@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { PulseNetwork } from '../../../lib/constructs/network';
-import { EXISTING, bareStack } from '../helpers/pulseApp';
+import { EXISTING, bareStack, logicalIdOf } from '../helpers/pulseApp';
 
 describe('PulseNetwork', () => {
   it('creates a VPC over two Availability Zones with private subnets only: no internet or NAT gateway', () => {
@@ -30,13 +30,43 @@ describe('PulseNetwork', () => {
       VpcEndpointType: 'Gateway',
       ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.dynamodb']] },
     });
-    for (const service of ['sts', 'lambda', 'kafka']) {
+    for (const service of ['sts', 'lambda']) {
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
         VpcEndpointType: 'Interface',
         PrivateDnsEnabled: true,
         ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, `.${service}`]] },
       });
     }
+  });
+
+  it('reaches the MSK API through aws.api.<region>.kafka-api, not com.amazonaws.<region>.kafka, which takes no new connections', () => {
+    // Act
+    const stack = bareStack();
+    const network = new PulseNetwork(stack, 'Network');
+
+    // Assess
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Interface',
+      ServiceName: { 'Fn::Join': ['', ['aws.api.', { Ref: 'AWS::Region' }, '.kafka-api']] },
+    });
+    const serviceNames = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((endpoint) => JSON.stringify(endpoint.Properties.ServiceName));
+    expect(serviceNames.filter((name) => /\.kafka"|\.kafka-fips"/.test(name))).toEqual([]);
+    expect(network.interfaceEndpoints.has('kafka-api')).toBe(true);
+  });
+
+  it('points the SDK of its functions at the MSK API endpoint by the endpoint’s own regional DNS name', () => {
+    // Act
+    const stack = bareStack();
+    const network = new PulseNetwork(stack, 'Network');
+
+    // Assess
+    const endpoint = logicalIdOf(network.interfaceEndpoints.get('kafka-api') as ec2.InterfaceVpcEndpoint);
+    expect(stack.resolve(network.functionPlacement.environment)).toEqual({
+      AWS_ENDPOINT_URL_KAFKA: {
+        'Fn::Join': ['', ['https://', { 'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::Select': [0, { 'Fn::GetAtt': [endpoint, 'DnsEntries'] }] }] }] }]],
+      },
+    });
   });
 
   it('adds the endpoints an on-failure destination needs', () => {
@@ -108,6 +138,8 @@ describe('PulseNetwork', () => {
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     expect(network.subnets).toEqual({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
     expect(network.interfaceEndpoints.size).toBe(0);
+    // The SDK's default MSK API hostname, through the VPC's own NAT or endpoint.
+    expect(network.functionPlacement.environment).toEqual({});
   });
 
   it('throws when asked for endpoints in an existing VPC', () => {

@@ -83,6 +83,22 @@ describe('the Pulse stacks', () => {
     for (const endpoint of stacks.data.network.interfaceEndpoints.values()) expect(resource.DependsOn).toContain(logicalIdOf(endpoint));
   });
 
+  it('give every function in the VPC the MSK API endpoint, so the topics resource and the producer reach the MSK API from isolated subnets', () => {
+    // Prepare
+    const { data, pipeline, stacks } = variant('serverless');
+    const endpoint = logicalIdOf(stacks.data.network.interfaceEndpoints.get('kafka-api') as never);
+    const inVpc = (template: typeof data) =>
+      Object.values(template.findResources('AWS::Lambda::Function', { Properties: { VpcConfig: Match.anyValue() } }));
+
+    // Assess
+    expect(inVpc(data)).toHaveLength(1);
+    expect(inVpc(pipeline)).toHaveLength(3);
+    for (const fn of inVpc(data)) expect(JSON.stringify(fn.Properties.Environment.Variables.AWS_ENDPOINT_URL_KAFKA)).toContain(`"${endpoint}","DnsEntries"`);
+    for (const fn of inVpc(pipeline)) {
+      expect(JSON.stringify(fn.Properties.Environment.Variables.AWS_ENDPOINT_URL_KAFKA)).toMatch(/"https:\/\/".*"Fn::ImportValue":"Pulse-dev-Data:[^"]*kafkaapiEndpoint[^"]*DnsEntries/);
+    }
+  });
+
   it('hold, with a provisioned cluster, the cluster, an AWS::MSK::Topic per topic and the Keyspaces mirror', () => {
     // Prepare
     const { data, pipeline, stacks } = variant('provisioned');
