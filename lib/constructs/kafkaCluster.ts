@@ -4,11 +4,12 @@
  * security group admits that port from the functions' security group and from itself (the event
  * source mappings' pollers run with the cluster's own security group and subnets).
  */
-import { Aws, Fn, Token } from 'aws-cdk-lib';
+import { Aws, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
+import { CLIENT_SUBNETS, maxAvailabilityZones } from '../availabilityZones';
 import { KAFKA_DEFAULTS, LOG_REMOVAL_POLICY, LOG_RETENTION } from '../defaults';
 
 /**
@@ -57,7 +58,7 @@ export type KafkaClusterKind = 'serverless' | 'provisioned' | 'existing';
 export interface PulseKafkaClusterProps {
   /** The cluster's VPC. */
   readonly vpc: ec2.IVpc;
-  /** Private subnets in at least two Availability Zones. */
+  /** Private subnets, one in each of two or three Availability Zones (see `lib/availabilityZones.ts`). */
   readonly subnets: ec2.SubnetSelection;
   /** Security group of the clients (the functions), admitted on the IAM port. */
   readonly clientSecurityGroup: ec2.ISecurityGroup;
@@ -130,7 +131,7 @@ export class PulseKafkaCluster extends Construct {
       securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Pollers to STS and Lambda endpoints');
       this.securityGroup = securityGroup;
 
-      const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
+      const subnetIds = clientSubnetIdsOf(props.vpc.selectSubnets(props.subnets), maxAvailabilityZones(resolvedRegion(this), kind));
       if (kind === 'serverless') {
         this.resource = new msk.CfnServerlessCluster(this, 'Resource', {
           clusterName: props.clusterName,
@@ -140,7 +141,8 @@ export class PulseKafkaCluster extends Construct {
         });
       } else {
         this.brokerLogGroup = new logs.LogGroup(this, 'BrokerLogs', { retention: LOG_RETENTION, removalPolicy: LOG_REMOVAL_POLICY });
-        // One broker per subnet (Availability Zone): MSK requires a multiple of the subnet count.
+        // MSK spreads the brokers evenly over the client subnets, so their number is a multiple of the subnets';
+        // one broker per subnet (AZ) is the smallest such cluster.
         this.brokerCount = subnetIds.length;
         this.resource = new msk.CfnCluster(this, 'Resource', {
           clusterName: props.clusterName,
@@ -162,4 +164,24 @@ export class PulseKafkaCluster extends Construct {
     }
     this.arns = new KafkaResourceArns(this.clusterArn, this.clusterName);
   }
+}
+
+/** The stack's region, when it is known at synth time. */
+function resolvedRegion(scope: Construct): string | undefined {
+  const region = Stack.of(scope).region;
+  return Token.isUnresolved(region) ? undefined : region;
+}
+
+/**
+ * The client subnets of a cluster created here, checked: one in each of two to `max` AZs, as MSK
+ * takes them (`lib/availabilityZones.ts`). The network chooses them so; this guards other callers.
+ */
+function clientSubnetIdsOf(selected: ec2.SelectedSubnets, max: number): string[] {
+  const zones = new Set(selected.availabilityZones);
+  if (zones.size !== selected.subnetIds.length || zones.size < CLIENT_SUBNETS.min || zones.size > max) {
+    throw new Error(
+      `PulseKafkaCluster: a cluster needs one client subnet in each of ${CLIENT_SUBNETS.min} to ${max} AZs; got ${selected.subnetIds.length} subnets in ${zones.size} AZs`,
+    );
+  }
+  return selected.subnetIds;
 }

@@ -1,6 +1,13 @@
 /**
- * The network the cluster and the functions share: a VPC over two Availability Zones with private
- * subnets only, or an existing VPC.
+ * The network the cluster and the functions share: a VPC with private subnets only, or an existing
+ * VPC, and in either one private subnet in each of two or three Availability Zones (the rule of
+ * `lib/availabilityZones.ts`: MSK takes two or three client subnets, each in its own AZ).
+ *
+ * - A new VPC has two AZs, or the AZs given by ID: its subnets then name their AZ by
+ *   `AvailabilityZoneId`, which CloudFormation resolves in the deploying account, so even an
+ *   env-agnostic template lands in the intended (supported) AZs.
+ * - An existing VPC is looked up; of its private subnets (with egress if it has any, else isolated)
+ *   one per AZ is used, in the first two or three AZs by name, or the AZs named.
  *
  * Egress choice: VPC endpoints rather than NAT. Nothing in the pipeline talks to the internet;
  * what it needs from AWS is STS (MSK IAM authentication of the event source mappings' pollers),
@@ -23,6 +30,8 @@ import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CLIENT_SUBNETS, oneSubnetPerZone } from '../availabilityZones';
+import { settingError } from '../config';
 import { LOG_REMOVAL_POLICY, LOG_RETENTION } from '../defaults';
 import type { FunctionPlacement } from './pulseFunction';
 
@@ -36,6 +45,12 @@ export const MSK_API_ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_KAFKA';
 export interface PulseNetworkProps {
   /** Use this VPC (looked up at synth time) instead of creating one; its private subnets must reach STS, Lambda, the MSK API and DynamoDB (NAT or endpoints). @default - a new VPC */
   readonly existingVpcId?: string;
+  /** The AZs of an existing VPC to use, by name (the VPC lookup reports names only). @default - its first AZs by name */
+  readonly availabilityZones?: readonly string[];
+  /** The AZs of a new VPC, by ID, two or three. @default - the first two AZs of the region */
+  readonly availabilityZoneIds?: readonly string[];
+  /** The most AZs to use (see `maxAvailabilityZones`). @default 3 */
+  readonly maxAvailabilityZones?: number;
   /** Interface endpoints to add to the new VPC besides STS, Lambda and MSK (e.g. SQS for an on-failure queue). @default - none */
   readonly additionalInterfaceEndpoints?: readonly ec2.InterfaceVpcEndpointAwsService[];
   /** Add an S3 gateway endpoint to the new VPC (for an S3 on-failure destination). @default false */
@@ -46,7 +61,7 @@ export interface PulseNetworkProps {
 export class PulseNetwork extends Construct {
   /** The VPC of the cluster and the functions. */
   public readonly vpc: ec2.IVpc;
-  /** The private subnets the cluster and the functions use. */
+  /** The private subnets the cluster and the functions use: one in each of two or three AZs. */
   public readonly subnets: ec2.SubnetSelection;
   /** Security group of every Pulse function: HTTPS to AWS endpoints, and the Kafka port once a cluster allows it. */
   public readonly functionSecurityGroup: ec2.SecurityGroup;
@@ -60,28 +75,14 @@ export class PulseNetwork extends Construct {
     const endpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
     const functionEnvironment: Record<string, string> = {};
     if (props.existingVpcId) {
-      if ((props.additionalInterfaceEndpoints?.length ?? 0) > 0 || props.s3GatewayEndpoint) {
-        throw new Error('PulseNetwork: endpoints are only added to the VPC it creates; an existing VPC must provide its own routes');
+      if ((props.additionalInterfaceEndpoints?.length ?? 0) > 0 || props.s3GatewayEndpoint || props.availabilityZoneIds) {
+        throw new Error('PulseNetwork: endpoints and AZ IDs are only for the VPC it creates; an existing VPC must provide its own routes');
       }
       this.vpc = ec2.Vpc.fromLookup(this, 'Vpc', { vpcId: props.existingVpcId });
-      // Private subnets with a NAT route if it has them, else isolated ones (which then need endpoints of their own).
-      this.subnets = { subnetType: this.vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
+      this.subnets = existingSubnets(this.vpc, props.existingVpcId, props.maxAvailabilityZones ?? CLIENT_SUBNETS.max, props.availabilityZones);
     } else {
-      const vpc = new ec2.Vpc(this, 'Vpc', {
-        maxAzs: 2,
-        natGateways: 0,
-        subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 22 }],
-        gatewayEndpoints: {
-          DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
-          ...(props.s3GatewayEndpoint ? { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } } : {}),
-        },
-      });
-      vpc.addFlowLog('FlowLog', {
-        destination: ec2.FlowLogDestination.toCloudWatchLogs(
-          new logs.LogGroup(this, 'FlowLogs', { retention: LOG_RETENTION, removalPolicy: LOG_REMOVAL_POLICY }),
-        ),
-        trafficType: ec2.FlowLogTrafficType.ALL,
-      });
+      if (props.availabilityZones) throw new Error('PulseNetwork: availabilityZones chooses among the AZs of an existing VPC; give a new VPC availabilityZoneIds');
+      const vpc = this.createVpc(props);
       const services: [string, ec2.InterfaceVpcEndpointAwsService][] = [
         ['sts', ec2.InterfaceVpcEndpointAwsService.STS],
         ['lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
@@ -120,4 +121,52 @@ export class PulseNetwork extends Construct {
   get functionPlacement(): FunctionPlacement {
     return { vpc: this.vpc, vpcSubnets: this.subnets, securityGroups: [this.functionSecurityGroup], environment: this.functionEnvironment };
   }
+
+  /** A VPC of isolated subnets, one per AZ, with a flow log and the DynamoDB (and S3) gateway endpoints. */
+  private createVpc(props: PulseNetworkProps): ec2.Vpc {
+    const zoneIds = props.availabilityZoneIds;
+    if (zoneIds && (zoneIds.length < CLIENT_SUBNETS.min || zoneIds.length > (props.maxAvailabilityZones ?? CLIENT_SUBNETS.max))) {
+      throw new Error(`PulseNetwork: availabilityZoneIds must list ${CLIENT_SUBNETS.min} to ${props.maxAvailabilityZones ?? CLIENT_SUBNETS.max} AZ IDs (got ${zoneIds.join(', ')})`);
+    }
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      // With AZ IDs, one placeholder AZ per ID (any token passes the VPC's check), replaced by the ID below.
+      ...(zoneIds ? { availabilityZones: zoneIds.map((_, index) => Fn.select(index, Fn.getAzs())) } : { maxAzs: CLIENT_SUBNETS.min }),
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 22 }],
+      gatewayEndpoints: {
+        DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+        ...(props.s3GatewayEndpoint ? { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } } : {}),
+      },
+    });
+    zoneIds?.forEach((zoneId, index) => {
+      const subnet = vpc.isolatedSubnets[index]?.node.defaultChild as ec2.CfnSubnet;
+      subnet.addPropertyDeletionOverride('AvailabilityZone');
+      subnet.addPropertyOverride('AvailabilityZoneId', zoneId);
+    });
+    vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(
+        new logs.LogGroup(this, 'FlowLogs', { retention: LOG_RETENTION, removalPolicy: LOG_REMOVAL_POLICY }),
+      ),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+    return vpc;
+  }
+}
+
+/** CDK's placeholder for a VPC not looked up yet puts its subnets in `dummy1a` and `dummy1b`. */
+const PLACEHOLDER_ZONE = /^dummy/;
+
+/**
+ * One private subnet in each of two to `max` AZs of a looked-up VPC: those with a NAT route if it
+ * has any, else isolated ones (which then need endpoints of their own).
+ * @throws ConfigError naming `existingVpcId` (or `availabilityZones`) when the VPC cannot hold the cluster
+ */
+function existingSubnets(vpc: ec2.IVpc, vpcId: string, max: number, zones?: readonly string[]): ec2.SubnetSelection {
+  const candidates = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;
+  // Before the lookup has run, the placeholder cannot be checked against names the user gave.
+  const placeholder = candidates.every((subnet) => PLACEHOLDER_ZONE.test(subnet.availabilityZone));
+  const choice = oneSubnetPerZone(candidates, max, placeholder ? undefined : zones);
+  if ('problem' in choice) throw settingError(zones ? 'availabilityZones' : 'existingVpcId', `VPC ${vpcId}: ${choice.problem}`);
+  const chosen = new Set(choice.subnets.map((subnet) => subnet.subnetId));
+  return { subnets: candidates.filter((subnet) => chosen.has(subnet.subnetId)) };
 }

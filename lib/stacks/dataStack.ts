@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { PIPELINE } from '../../lambdas/config/pipeline';
+import { maxAvailabilityZones } from '../availabilityZones';
 import type { PulseConfig } from '../config';
 import { PulseKafkaCluster } from '../constructs/kafkaCluster';
 import { PulseKafkaTopics } from '../constructs/kafkaTopics';
@@ -32,10 +33,15 @@ export class PulseDataStack extends Stack {
     const { config } = props;
     const onFailure = config.pollers?.onFailure ?? 'none';
 
+    const { network } = config;
     this.network = new PulseNetwork(this, 'Network', {
-      ...(config.network.mode === 'existing' ? { existingVpcId: config.network.vpcId } : {}),
-      ...(config.network.mode === 'new'
+      maxAvailabilityZones: maxAvailabilityZones(config.env?.region, config.kafka.mode),
+      ...(network.mode === 'existing'
+        ? { existingVpcId: network.vpcId, ...(network.availabilityZones ? { availabilityZones: network.availabilityZones } : {}) }
+        : {}),
+      ...(network.mode === 'new'
         ? {
+            ...(network.availabilityZoneIds ? { availabilityZoneIds: network.availabilityZoneIds } : {}),
             // The mappings' pollers deliver discarded batches from inside the VPC.
             additionalInterfaceEndpoints: [
               ...(onFailure === 'sqs' ? [ec2.InterfaceVpcEndpointAwsService.SQS] : []),

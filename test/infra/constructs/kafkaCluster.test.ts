@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { KafkaResourceArns, PulseKafkaCluster, type PulseKafkaClusterProps } from '../../../lib/constructs/kafkaCluster';
 import { PulseNetwork } from '../../../lib/constructs/network';
-import { EXISTING, bareStack, logicalIdOf } from '../helpers/pulseApp';
+import { EXISTING, EXISTING_SUBNETS, bareStack, logicalIdOf } from '../helpers/pulseApp';
 
 function setUp(props: Partial<PulseKafkaClusterProps> = {}, existingVpc = false) {
   const stack = existingVpc ? bareStack({ env: { account: EXISTING.account, region: EXISTING.region } }) : bareStack();
@@ -77,6 +77,48 @@ describe('PulseKafkaCluster', () => {
       LoggingInfo: { BrokerLogs: { CloudWatchLogs: { Enabled: true } } },
     });
     expect(cluster.brokerCount).toBe(2);
+  });
+
+  it('creates a provisioned cluster in an existing VPC with four private subnets across three AZs: one client subnet and one broker per AZ', () => {
+    // Prepare
+    const { stack, create } = setUp({}, true);
+
+    // Act
+    const cluster = create({ clusterName: 'pulse-test', kind: 'provisioned' });
+
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::MSK::Cluster', {
+      NumberOfBrokerNodes: 3,
+      BrokerNodeGroupInfo: { ClientSubnets: [EXISTING_SUBNETS.b, EXISTING_SUBNETS.a1, EXISTING_SUBNETS.c] },
+    });
+    expect(cluster.brokerCount).toBe(3);
+  });
+
+  it('creates an MSK Serverless cluster in one subnet per AZ of an existing VPC', () => {
+    // Prepare
+    const { stack, create } = setUp({}, true);
+
+    // Act
+    create({ clusterName: 'pulse-test' });
+
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::MSK::ServerlessCluster', {
+      VpcConfigs: [Match.objectLike({ SubnetIds: [EXISTING_SUBNETS.b, EXISTING_SUBNETS.a1, EXISTING_SUBNETS.c] })],
+    });
+  });
+
+  it('refuses client subnets two of which share an AZ, which MSK rejects', () => {
+    // Prepare
+    const { network, create } = setUp({}, true);
+    const subnets = [EXISTING_SUBNETS.a1, EXISTING_SUBNETS.a2, EXISTING_SUBNETS.b].map((subnetId) =>
+      network.vpc.privateSubnets.find((subnet) => subnet.subnetId === subnetId) as ec2.ISubnet,
+    );
+
+    // Act
+    const creating = () => create({ clusterName: 'pulse-test', kind: 'provisioned', subnets: { subnets } });
+
+    // Assess
+    expect(creating).toThrow('PulseKafkaCluster: a cluster needs one client subnet in each of 2 to 3 AZs; got 3 subnets in 2 AZs');
   });
 
   it('creates the provisioned cluster in KRaft mode, which MSK only does for a `.kraft` version of 3.7 or later', () => {

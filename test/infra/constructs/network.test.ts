@@ -1,7 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { PulseNetwork } from '../../../lib/constructs/network';
-import { EXISTING, bareStack, logicalIdOf } from '../helpers/pulseApp';
+import { ConfigError } from '../../../lib/config';
+import { EXISTING, EXISTING_SUBNETS, ONE_ZONE_VPC_ID, bareStack, logicalIdOf } from '../helpers/pulseApp';
 
 describe('PulseNetwork', () => {
   it('creates a VPC over two Availability Zones with private subnets only: no internet or NAT gateway', () => {
@@ -125,7 +126,18 @@ describe('PulseNetwork', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
   });
 
-  it('uses an existing VPC by id, its private subnets with egress, and creates no endpoint', () => {
+  it('places a new VPC’s subnets by AZ ID, one per ID, so that CloudFormation resolves them in the deploying account', () => {
+    // Act
+    const stack = bareStack();
+    new PulseNetwork(stack, 'Network', { availabilityZoneIds: ['use1-az1', 'use1-az2', 'use1-az4'] });
+
+    // Assess
+    const subnets = Object.values(Template.fromStack(stack).findResources('AWS::EC2::Subnet')).map((subnet) => subnet.Properties);
+    expect(subnets.map((subnet) => subnet.AvailabilityZoneId)).toEqual(['use1-az1', 'use1-az2', 'use1-az4']);
+    for (const subnet of subnets) expect(subnet.AvailabilityZone).toBeUndefined();
+  });
+
+  it('uses one private subnet in each AZ of an existing VPC with four private subnets across three AZs, and creates no endpoint', () => {
     // Prepare
     const stack = bareStack({ env: { account: EXISTING.account, region: EXISTING.region } });
 
@@ -136,10 +148,46 @@ describe('PulseNetwork', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
-    expect(network.subnets).toEqual({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const selected = network.vpc.selectSubnets(network.subnets);
+    expect(selected.subnetIds).toEqual([EXISTING_SUBNETS.b, EXISTING_SUBNETS.a1, EXISTING_SUBNETS.c]);
+    expect([...selected.availabilityZones].sort()).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
     expect(network.interfaceEndpoints.size).toBe(0);
     // The SDK's default MSK API hostname, through the VPC's own NAT or endpoint.
     expect(network.functionPlacement.environment).toEqual({});
+  });
+
+  it.each([
+    [{ availabilityZones: ['eu-west-1b', 'eu-west-1c'] }, [EXISTING_SUBNETS.b, EXISTING_SUBNETS.c]],
+    [{ maxAvailabilityZones: 2 }, [EXISTING_SUBNETS.b, EXISTING_SUBNETS.a1]],
+  ])('uses only the AZs it is told to in an existing VPC (%j)', (props, subnetIds) => {
+    // Prepare
+    const stack = bareStack({ env: { account: EXISTING.account, region: EXISTING.region } });
+
+    // Act
+    const network = new PulseNetwork(stack, 'Network', { existingVpcId: EXISTING.vpcId, ...props });
+
+    // Assess
+    expect(network.vpc.selectSubnets(network.subnets).subnetIds).toEqual(subnetIds);
+  });
+
+  it.each([
+    [
+      { existingVpcId: ONE_ZONE_VPC_ID },
+      `existingVpcId: VPC ${ONE_ZONE_VPC_ID}: the VPC has private subnets in 1 AZ (eu-west-1a); MSK needs 2 or 3 client subnets, each in a different AZ`,
+    ],
+    [
+      { existingVpcId: EXISTING.vpcId, availabilityZones: ['eu-west-1a', 'eu-west-1d'] },
+      `availabilityZones: VPC ${EXISTING.vpcId}: no private subnet in eu-west-1d (the VPC has private subnets in eu-west-1a, eu-west-1b, eu-west-1c)`,
+    ],
+  ])('fails the synth by setting name when an existing VPC cannot hold the cluster (%j)', (props, message) => {
+    // Prepare
+    const stack = bareStack({ env: { account: EXISTING.account, region: EXISTING.region } });
+
+    // Act
+    const creating = () => new PulseNetwork(stack, 'Network', props);
+
+    // Assess
+    expect(creating).toThrow(expect.objectContaining({ name: ConfigError.name, message: expect.stringContaining(message) }));
   });
 
   it('throws when asked for endpoints in an existing VPC', () => {
@@ -150,6 +198,6 @@ describe('PulseNetwork', () => {
     const creating = () => new PulseNetwork(stack, 'Network', { existingVpcId: EXISTING.vpcId, s3GatewayEndpoint: true });
 
     // Assess
-    expect(creating).toThrow('PulseNetwork: endpoints are only added to the VPC it creates; an existing VPC must provide its own routes');
+    expect(creating).toThrow('PulseNetwork: endpoints and AZ IDs are only for the VPC it creates; an existing VPC must provide its own routes');
   });
 });

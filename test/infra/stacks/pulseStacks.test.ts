@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { STREAMS } from '../../../lambdas/domain/streams/registry';
-import { ALL_VARIANTS, EXISTING, VARIANTS, logicalIdOf, synthesizeBeforeAll, type SynthesizedPulse } from '../helpers/pulseApp';
+import { ConfigError } from '../../../lib/config';
+import { ALL_VARIANTS, EXISTING, EXISTING_SUBNETS, EXISTING_VPC_LOOKUP, ONE_ZONE_VPC_ID, SYNTH_TIMEOUT_MS, VARIANTS, logicalIdOf, synthesizeBeforeAll, synthesizePulse, type SynthesizedPulse } from '../helpers/pulseApp';
 
 const variant = synthesizeBeforeAll(ALL_VARIANTS);
 
@@ -126,9 +127,54 @@ describe('the Pulse stacks', () => {
     data.resourceCountIs('AWS::MSK::ServerlessCluster', 0);
     data.hasResourceProperties('Custom::PulseKafkaTopics', { ClusterArn: EXISTING.clusterArn });
     pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: EXISTING.clusterArn });
-    pipeline.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'] } });
+    pipeline.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: [EXISTING_SUBNETS.b, EXISTING_SUBNETS.a1, EXISTING_SUBNETS.c] } });
     expect(JSON.stringify(pipeline.toJSON())).toContain('arn:aws:kafka:eu-west-1:123456789012:topic/shared/abcd1234-abcd-cafe-abab-9876543210ab-4/orders');
   });
+
+  it('create a provisioned cluster in an existing VPC with four private subnets across three AZs: three client subnets, three brokers', () => {
+    // Prepare
+    const { data, stacks } = variant('existingVpc');
+
+    // Assess
+    data.hasResourceProperties('AWS::MSK::Cluster', {
+      NumberOfBrokerNodes: 3,
+      BrokerNodeGroupInfo: Match.objectLike({ ClientSubnets: [EXISTING_SUBNETS.b, EXISTING_SUBNETS.a1, EXISTING_SUBNETS.c] }),
+    });
+    data.resourceCountIs('AWS::MSK::Topic', 2 * STREAMS.length);
+    data.hasResourceProperties('AWS::MSK::Topic', { ReplicationFactor: 3 });
+    expect(stacks.data.cluster.brokerCount).toBe(3);
+  });
+
+  it('place the subnets of an env-agnostic VPC in the AZs pinned by ID, with one broker per AZ', () => {
+    // Prepare
+    const { data } = variant('pinnedZones');
+
+    // Assess
+    const zones = Object.values(data.findResources('AWS::EC2::Subnet')).map((subnet) => subnet.Properties.AvailabilityZoneId);
+    expect(zones).toEqual(['use1-az1', 'use1-az2', 'use1-az4']);
+    const [cluster] = Object.values(data.findResources('AWS::MSK::Cluster'));
+    expect(cluster?.Properties.NumberOfBrokerNodes).toBe(3);
+    expect(cluster?.Properties.BrokerNodeGroupInfo.ClientSubnets).toHaveLength(3);
+  });
+
+  it('avoid use1-az3 in us-east-1 by placing a new VPC in use1-az1 and use1-az2', () => {
+    // Act
+    const { data } = synthesizePulse({ stage: 'useast', account: EXISTING.account, region: 'us-east-1' });
+
+    // Assess
+    const subnets = Object.values(data.findResources('AWS::EC2::Subnet')).map((subnet) => subnet.Properties);
+    expect(subnets.map((subnet) => subnet.AvailabilityZoneId)).toEqual(['use1-az1', 'use1-az2']);
+    expect(subnets.map((subnet) => subnet.AvailabilityZone)).toEqual([undefined, undefined]);
+  }, SYNTH_TIMEOUT_MS);
+
+  it('fail at synth with a ConfigError naming existingVpcId when the existing VPC has private subnets in one AZ only', () => {
+    // Act
+    const synthesizing = () =>
+      synthesizePulse({ stage: 'onezone', clusterMode: 'provisioned', existingVpcId: ONE_ZONE_VPC_ID, account: EXISTING.account, region: EXISTING.region, ...EXISTING_VPC_LOOKUP });
+
+    // Assess
+    expect(synthesizing).toThrow(expect.objectContaining({ name: ConfigError.name, message: expect.stringContaining(`existingVpcId: VPC ${ONE_ZONE_VPC_ID}: the VPC has private subnets in 1 AZ`) }));
+  }, SYNTH_TIMEOUT_MS);
 
   it.each(Object.keys(ALL_VARIANTS))('grant no kafka-cluster action with a wildcard, nor on a wildcard resource, in the %s deployment', (name) => {
     // Prepare
