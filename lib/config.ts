@@ -34,7 +34,14 @@ export interface ProvisionedPollersConfig {
 export type KafkaConfig =
   | { readonly mode: 'serverless' }
   | { readonly mode: 'provisioned'; readonly brokerInstanceType: string }
-  | { readonly mode: 'existing'; readonly clusterArn: string; readonly securityGroupId?: string };
+  | { readonly mode: 'existing'; readonly clusterArn: string; readonly securityGroupId: string; readonly pollerRules: PollerRules };
+
+/**
+ * Whether Pulse adds the rules the mappings' pollers need to an existing cluster's security group
+ * (`add`), or its owner states they are there (`present`): EC2 refuses a rule that already exists,
+ * so adding one the group has fails the deploy.
+ */
+export type PollerRules = 'add' | 'present';
 
 /** The VPC to create or use. */
 export type NetworkConfig =
@@ -91,6 +98,7 @@ export function settingError(key: (typeof SETTING_KEYS)[number], problem: string
 
 const CLUSTER_MODES: readonly ClusterMode[] = ['serverless', 'provisioned', 'existing'];
 const ON_FAILURE: readonly OnFailureDestination[] = ['none', 'kafka', 'sqs', 'sns', 's3'];
+const POLLER_RULES: readonly PollerRules[] = ['add', 'present'];
 
 /** Every context key Pulse reads (the README's Deploy section describes each). */
 export const SETTING_KEYS = [
@@ -100,6 +108,7 @@ export const SETTING_KEYS = [
   'clusterMode',
   'existingClusterArn',
   'clusterSecurityGroupId',
+  'clusterPollerRules',
   'existingVpcId',
   'availabilityZoneIds',
   'availabilityZones',
@@ -269,6 +278,7 @@ function readNetwork(reader: Reader, region: string | undefined, clusterMode: Cl
 function readKafka(reader: Reader, mode: ClusterMode, network: NetworkConfig): KafkaConfig {
   reader.onlyWith('existingClusterArn', mode === 'existing', 'with clusterMode=existing');
   reader.onlyWith('clusterSecurityGroupId', mode === 'existing', 'with clusterMode=existing');
+  reader.onlyWith('clusterPollerRules', mode === 'existing', 'with clusterMode=existing');
   reader.onlyWith('brokerInstanceType', mode === 'provisioned', 'with clusterMode=provisioned');
   switch (mode) {
     case 'serverless':
@@ -290,7 +300,13 @@ function readKafka(reader: Reader, mode: ClusterMode, network: NetworkConfig): K
         reader.problems.push("existingVpcId: required with clusterMode=existing (the functions run in the cluster's VPC)");
       }
       const securityGroupId = reader.matching('clusterSecurityGroupId', /^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-…)');
-      return { mode, clusterArn: clusterArn ?? '', ...(securityGroupId ? { securityGroupId } : {}) };
+      if (!reader.has('clusterSecurityGroupId')) {
+        reader.problems.push(
+          "clusterSecurityGroupId: required with clusterMode=existing (the mappings' pollers use the cluster's security group: Pulse opens it on 9098 to the functions and checks or adds the pollers' rules)",
+        );
+      }
+      const pollerRules = reader.choice('clusterPollerRules', POLLER_RULES, 'add');
+      return { mode, clusterArn: clusterArn ?? '', securityGroupId: securityGroupId ?? '', pollerRules };
     }
   }
 }

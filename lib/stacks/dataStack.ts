@@ -57,15 +57,18 @@ export class PulseDataStack extends Stack {
       subnets: this.network.subnets,
       clientSecurityGroup: this.network.functionSecurityGroup,
       ...(kafka.mode === 'existing'
-        ? { existingClusterArn: kafka.clusterArn, ...(kafka.securityGroupId ? { existingClusterSecurityGroupId: kafka.securityGroupId } : {}) }
+        ? { existingClusterArn: kafka.clusterArn, existingClusterSecurityGroupId: kafka.securityGroupId, existingClusterPollerRules: kafka.pollerRules }
         : { clusterName: `${PIPELINE.projectName}-${config.stage}`, kind: kafka.mode }),
       ...(kafka.mode === 'provisioned' ? { brokerInstanceType: kafka.brokerInstanceType } : {}),
     });
     // The event source mappings' pollers run with the cluster's security group and reach STS and Lambda through the endpoints.
-    if (this.cluster.securityGroup) this.network.allowEndpointAccessFrom(this.cluster.securityGroup);
-    this.topics = new PulseKafkaTopics(this, 'Topics', { cluster: this.cluster, placement: this.network.functionPlacement });
-    // The topics function reaches the MSK API through a VPC endpoint: create the endpoints first.
-    this.topics.node.addDependency(...this.network.interfaceEndpoints.values());
+    this.network.allowEndpointAccessFrom(this.cluster.securityGroup);
+    this.topics = new PulseKafkaTopics(this, 'Topics', {
+      cluster: this.cluster,
+      placement: this.network.functionPlacement,
+      // The topics function reaches the MSK API through a VPC endpoint and the brokers on 9098: create those first.
+      connectsThrough: [...this.network.interfaceEndpoints.values(), this.cluster.clientAccess],
+    });
     this.storage = new PulseStorage(this, 'Storage');
     if (config.keyspaces) this.keyspaces = new PulseKeyspacesMirror(this, 'Keyspaces', { retention: Duration.days(config.retentionDays) });
 

@@ -49,6 +49,21 @@ function lookedUpVpc(vpcId: string, subnets: readonly (readonly [string, string]
   };
 }
 
+/** A cluster security group whose lookup reports that it allows all outbound traffic. */
+export const OPEN_EGRESS_GROUP_ID = 'sg-0fedcba9876543210';
+
+/** What `SecurityGroup.fromLookupById` would have cached: the existing cluster's group limits egress, the other allows all. */
+export const EXISTING_SECURITY_GROUP_LOOKUP = {
+  [`security-group:account=${EXISTING.account}:region=${EXISTING.region}:securityGroupId=${EXISTING.clusterSecurityGroupId}`]: {
+    securityGroupId: EXISTING.clusterSecurityGroupId,
+    allowAllOutbound: false,
+  },
+  [`security-group:account=${EXISTING.account}:region=${EXISTING.region}:securityGroupId=${OPEN_EGRESS_GROUP_ID}`]: {
+    securityGroupId: OPEN_EGRESS_GROUP_ID,
+    allowAllOutbound: true,
+  },
+};
+
 /** The existing VPC's private subnets: four, two of them in one AZ, across three AZs. */
 export const EXISTING_SUBNETS = {
   a1: 'subnet-0aaaaaaaaaaaaaaa1',
@@ -101,6 +116,7 @@ export const VARIANTS = {
     account: EXISTING.account,
     region: EXISTING.region,
     ...EXISTING_VPC_LOOKUP,
+    ...EXISTING_SECURITY_GROUP_LOOKUP,
   },
 } satisfies Record<string, Record<string, unknown>>;
 
@@ -180,7 +196,11 @@ export function synthesizeBeforeAll(variants: Readonly<Record<string, Readonly<R
 
 /** An empty stack with the app's feature flags (and cached lookups), to test one construct in. */
 export function bareStack(props: StackProps = {}): Stack {
-  return new Stack(new App({ context: { ...cdkJson.context, ...EXISTING_VPC_LOOKUP }, analyticsReporting: false, outdir: OUTDIR }), 'Test', props);
+  return new Stack(
+    new App({ context: { ...cdkJson.context, ...EXISTING_VPC_LOOKUP, ...EXISTING_SECURITY_GROUP_LOOKUP }, analyticsReporting: false, outdir: OUTDIR }),
+    'Test',
+    props,
+  );
 }
 
 /** An asset hash: the name of a bundled zip or a staged file. */

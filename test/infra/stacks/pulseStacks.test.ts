@@ -75,6 +75,19 @@ describe('the Pulse stacks', () => {
     pipeline.hasOutput('AlarmTopicArn', { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
   });
 
+  it.each(['serverless', 'existing'])('create the topics, in the %s deployment, only once every 9098 rule the app adds exists', (name) => {
+    // Prepare
+    const { data, stacks } = variant(name);
+    const resource = data.toJSON().Resources[logicalIdOf(stacks.data.topics.ready as never)];
+    const rulesOn9098 = ['AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'].flatMap((type) =>
+      Object.keys(data.findResources(type, { Properties: { FromPort: 9098 } })),
+    );
+
+    // Assess
+    expect(rulesOn9098.length).toBeGreaterThanOrEqual(name === 'existing' ? 4 : 3);
+    expect(resource.DependsOn).toEqual(expect.arrayContaining(rulesOn9098));
+  });
+
   it('create the topics only once the VPC endpoints the topics function needs exist', () => {
     // Prepare
     const { data, stacks } = variant('serverless');

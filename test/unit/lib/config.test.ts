@@ -2,7 +2,14 @@ import { PIPELINE } from '../../../lambdas/config/pipeline';
 import { ConfigError, configFromContext } from '../../../lib/config';
 
 const CLUSTER_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/shared/abcd1234-abcd-cafe-abab-9876543210ab-4';
-const EXISTING = { clusterMode: 'existing', existingClusterArn: CLUSTER_ARN, existingVpcId: 'vpc-0abc1234def567890', account: '123456789012', region: 'eu-west-1' };
+const EXISTING = {
+  clusterMode: 'existing',
+  existingClusterArn: CLUSTER_ARN,
+  clusterSecurityGroupId: 'sg-0123456789abcdef0',
+  existingVpcId: 'vpc-0abc1234def567890',
+  account: '123456789012',
+  region: 'eu-west-1',
+};
 
 /** The message of the ConfigError `context` raises. */
 function problemsOf(context: Record<string, unknown>): string {
@@ -63,10 +70,12 @@ describe('configFromContext', () => {
 
   it('reads an existing cluster in an existing VPC, with the target environment', () => {
     // Act
-    const config = configFromContext({ ...EXISTING, clusterSecurityGroupId: 'sg-0123456789abcdef0' });
+    const config = configFromContext(EXISTING);
+    const present = configFromContext({ ...EXISTING, clusterPollerRules: 'present' });
 
     // Assess
-    expect(config.kafka).toEqual({ mode: 'existing', clusterArn: CLUSTER_ARN, securityGroupId: 'sg-0123456789abcdef0' });
+    expect(config.kafka).toEqual({ mode: 'existing', clusterArn: CLUSTER_ARN, securityGroupId: 'sg-0123456789abcdef0', pollerRules: 'add' });
+    expect(present.kafka).toMatchObject({ pollerRules: 'present' });
     expect(config.network).toEqual({ mode: 'existing', vpcId: 'vpc-0abc1234def567890' });
     expect(config.env).toEqual({ account: '123456789012', region: 'eu-west-1' });
   });
@@ -168,6 +177,9 @@ describe('configFromContext', () => {
       [{ partialBatchResponse: true }, 'partialBatchResponse: only valid with provisioned pollers'],
       [{ onFailure: 'sqs' }, 'onFailure: only valid with provisioned pollers: set minPollers (and maxPollers); AWS offers it in provisioned mode only'],
       [{ clustermode: 'provisioned' }, 'clustermode: not a Pulse setting (did you mean clusterMode?)'],
+      [{ ...EXISTING, clusterSecurityGroupId: undefined }, "clusterSecurityGroupId: required with clusterMode=existing (the mappings' pollers use the cluster's security group"],
+      [{ ...EXISTING, clusterPollerRules: 'skip' }, 'clusterPollerRules: must be one of add, present (got "skip")'],
+      [{ clusterPollerRules: 'present' }, 'clusterPollerRules: only valid with clusterMode=existing'],
       [{ stage: { name: 'dev' } }, 'stage: expected a single value, got {"name":"dev"}'],
       [{ availabilityZoneIds: 'use1-az1,use1-az3' }, 'availabilityZoneIds: MSK does not place client subnets in use1-az3; choose other AZ IDs'],
       [{ availabilityZoneIds: 'use1-az1,euw1-az2' }, 'availabilityZoneIds: must all be AZs of one region (got use1-az1, euw1-az2)'],
