@@ -21,7 +21,7 @@ export type OnFailureDestination = 'none' | 'kafka' | 'sqs' | 'sns' | 's3';
 export interface ProvisionedPollersConfig {
   readonly minimumPollers: number;
   readonly maximumPollers: number;
-  /** Retries of a failed batch; -1 retries until the record expires. Unset leaves AWS's default. */
+  /** Retries of a failed batch; -1 retries until the record expires. Unset leaves AWS's default; always set (0 to 10000) with an on-failure destination. */
   readonly retryAttempts?: number;
   /** Records older than this are discarded (-1: never). Unset leaves AWS's default. */
   readonly maxRecordAgeSeconds?: number;
@@ -232,6 +232,13 @@ function readPollers(reader: Reader): ProvisionedPollersConfig | undefined {
   const maximumPollers = maximum ?? Math.max(minimumPollers, PIPELINE.topics.partitions);
   if (minimumPollers > maximumPollers) reader.problems.push(`maxPollers: must be at least minPollers (${maximumPollers} < ${minimumPollers})`);
   const retryAttempts = reader.integer('retryAttempts', -1, 10_000);
+  // With an on-failure destination, AWS turns "retry forever" (-1, the default) into 10 retries
+  // (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure-destination.html): say how many.
+  if (onFailure !== 'none' && (retryAttempts === undefined || retryAttempts === -1) && !reader.problems.some((problem) => problem.startsWith('retryAttempts:'))) {
+    reader.problems.push(
+      'retryAttempts: required with onFailure, from 0 to 10000: with an on-failure destination AWS caps "retry until success" (-1) at 10 retries, after which the batch is discarded',
+    );
+  }
   const maxRecordAgeSeconds = reader.integer('maxRecordAgeSeconds', -1, 604_800);
   if (maxRecordAgeSeconds !== undefined && maxRecordAgeSeconds !== -1 && maxRecordAgeSeconds < 60) {
     reader.problems.push(`maxRecordAgeSeconds: must be -1 or from 60 to 604800 (got ${maxRecordAgeSeconds})`);

@@ -35,6 +35,15 @@ export interface PulseObservabilityProps {
   readonly tables: { readonly events: dynamodb.ITable; readonly aggregates: dynamodb.ITable };
   /** Streams to chart and alarm on. @default - every stream of the registry */
   readonly streams?: readonly AnyStreamDefinition[];
+  /** The mappings that send what they give up on to an on-failure destination, to alarm on every such record. @default - none */
+  readonly discardingMappings?: readonly DiscardingMapping[];
+}
+
+/** An event source mapping with an on-failure destination. */
+export interface DiscardingMapping {
+  readonly consumer: ConsumerName;
+  readonly stream: string;
+  readonly mapping: lambda.IEventSourceMapping;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -77,6 +86,12 @@ export const ALARM_THRESHOLDS = {
    * old for fifteen minutes, the results are stale whatever `OffsetLag` says (it counts records).
    */
   freshnessMs: { threshold: 5 * 60_000, period: FIVE_MINUTES, evaluationPeriods: 3, datapointsToAlarm: 3 },
+  /**
+   * A record a mapping gave up on (sent to the on-failure destination, or dropped when even that
+   * failed) is missing from the events table or the aggregates, or only partly folded: one is
+   * enough to act on, and the minute period names the minute it happened.
+   */
+  discardedRecords: { threshold: 1, period: ONE_MINUTE, evaluationPeriods: 1, datapointsToAlarm: 1 },
   /** Bad input is a 4xx, so a 5xx is a fault; five in five minutes ignores a lone cold-start timeout. */
   api5xx: { threshold: 5, period: FIVE_MINUTES, evaluationPeriods: 1, datapointsToAlarm: 1 },
   /**
@@ -130,6 +145,10 @@ export class PulseObservability extends Construct {
           `${stream.name} records reach ${consumer} ${freshness.threshold / 60_000} minutes or more after they were written`,
         );
       }
+    }
+    for (const { consumer, stream, mapping } of props.discardingMappings ?? []) {
+      const discarded = ALARM_THRESHOLDS.discardedRecords;
+      this.alarm(`${consumer}-${stream}-discarded`, discardedRecordsOf(mapping, discarded.period), discarded, `${consumer} gave up on ${stream} records (on-failure destination)`);
     }
     for (const stream of streams) {
       const rate = ALARM_THRESHOLDS.deadLetterPercent;
@@ -273,6 +292,23 @@ export class PulseObservability extends Construct {
     alarm.addOkAction(new actions.SnsAction(this.alarmTopic));
     this.alarmsByKey.set(key, alarm);
   }
+}
+
+/**
+ * Records one mapping gave up on: those it sent to its on-failure destination, plus those it
+ * dropped because that delivery failed. Both are event source mapping metrics of the `EventCount`
+ * group, published per mapping (`EventSourceMappingUUID`) and only while something happens
+ * (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+ */
+function discardedRecordsOf(mapping: lambda.IEventSourceMapping, period: Duration): cloudwatch.MathExpression {
+  const metric = (metricName: string) =>
+    new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, dimensionsMap: { EventSourceMappingUUID: mapping.eventSourceMappingId }, statistic: 'Sum', period });
+  return new cloudwatch.MathExpression({
+    expression: 'FILL(delivered, 0) + FILL(dropped, 0)',
+    usingMetrics: { delivered: metric('OnFailureDestinationDeliveredEventCount'), dropped: metric('DroppedEventCount') },
+    label: 'records given up on',
+    period,
+  });
 }
 
 /** Lambda's `OffsetLag` of a function: published per function, so the maximum over its mappings. */

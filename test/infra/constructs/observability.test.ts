@@ -72,6 +72,28 @@ describe('PulseObservability', () => {
     });
   });
 
+  it('alarms on every record a mapping with an on-failure destination gives up on, per consumer and stream', () => {
+    // Prepare
+    const withDestination = synthesizePulse({ stage: 'onfail', minPollers: '1', onFailure: 'sqs', retryAttempts: '2' });
+    const observability = withDestination.stacks.pipeline.observability;
+    const resources = withDestination.pipeline.toJSON().Resources;
+
+    // Assess
+    expect([...result.stacks.pipeline.observability.alarms.keys()].filter((key) => key.endsWith('-discarded'))).toEqual([]);
+    for (const { consumer, stream, mapping } of withDestination.stacks.pipeline.processing.mappings) {
+      const alarm = observability.alarms.get(`${consumer}-${stream}-discarded`);
+      const properties = resources[logicalIdOf(alarm as never)].Properties;
+      expect(properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      const metrics = properties.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: unknown; Period: number; Stat: string } }[];
+      expect(metrics.find((metric) => metric.Expression)?.Expression).toBe('FILL(delivered, 0) + FILL(dropped, 0)');
+      const dimensions = [{ Name: 'EventSourceMappingUUID', Value: { Ref: logicalIdOf(mapping) } }];
+      expect(metrics.filter((metric) => metric.MetricStat).map((metric) => metric.MetricStat)).toEqual([
+        { Metric: { Namespace: 'AWS/Lambda', MetricName: 'OnFailureDestinationDeliveredEventCount', Dimensions: dimensions }, Period: 60, Stat: 'Sum' },
+        { Metric: { Namespace: 'AWS/Lambda', MetricName: 'DroppedEventCount', Dimensions: dimensions }, Period: 60, Stat: 'Sum' },
+      ]);
+    }
+  }, SYNTH_TIMEOUT_MS);
+
   it('alarms on API 5xx responses and p95 latency', () => {
     // Prepare
     const api = { Name: 'ApiId', Value: { Ref: logicalIdOf(result.stacks.pipeline.queryApi.api) } };

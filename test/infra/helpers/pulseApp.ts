@@ -125,9 +125,9 @@ export type VariantName = keyof typeof VARIANTS;
 
 /** Variants that differ only in the on-failure destination, for the checks that must see every resource kind. */
 export const FAILURE_DESTINATION_VARIANTS = {
-  sqsFailures: { stage: 'sqs', minPollers: '1', onFailure: 'sqs' },
-  snsFailures: { stage: 'sns', minPollers: '1', onFailure: 'sns' },
-  s3Failures: { stage: 's3', minPollers: '1', onFailure: 's3' },
+  sqsFailures: { stage: 'sqs', minPollers: '1', onFailure: 'sqs', retryAttempts: '2' },
+  snsFailures: { stage: 'sns', minPollers: '1', onFailure: 'sns', retryAttempts: '2' },
+  s3Failures: { stage: 's3', minPollers: '1', onFailure: 's3', retryAttempts: '2' },
 } satisfies Record<string, Record<string, unknown>>;
 
 /** Variants that place the network differently: AZs pinned by ID, and a new cluster in the existing VPC. */

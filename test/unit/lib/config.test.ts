@@ -176,6 +176,8 @@ describe('configFromContext', () => {
       [{ bisectOnError: true }, 'bisectOnError: only valid with provisioned pollers'],
       [{ partialBatchResponse: true }, 'partialBatchResponse: only valid with provisioned pollers'],
       [{ onFailure: 'sqs' }, 'onFailure: only valid with provisioned pollers: set minPollers (and maxPollers); AWS offers it in provisioned mode only'],
+      [{ minPollers: 1, onFailure: 'sqs' }, 'retryAttempts: required with onFailure, from 0 to 10000: with an on-failure destination AWS caps "retry until success" (-1) at 10 retries'],
+      [{ minPollers: 1, onFailure: 'kafka', retryAttempts: -1 }, 'retryAttempts: required with onFailure, from 0 to 10000'],
       [{ clustermode: 'provisioned' }, 'clustermode: not a Pulse setting (did you mean clusterMode?)'],
       [{ ...EXISTING, clusterSecurityGroupId: undefined }, "clusterSecurityGroupId: required with clusterMode=existing (the mappings' pollers use the cluster's security group"],
       [{ ...EXISTING, clusterPollerRules: 'skip' }, 'clusterPollerRules: must be one of add, present (got "skip")'],
