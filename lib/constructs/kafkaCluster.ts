@@ -4,7 +4,8 @@
  * security group admits that port from the functions' security group and from itself (the event
  * source mappings' pollers run with the cluster's own security group and subnets).
  */
-import { Annotations, Aws, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Fn, Stack, Token, type Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
@@ -168,6 +169,30 @@ export class PulseKafkaCluster extends Construct {
     }
     this.arns = new KafkaResourceArns(this.clusterArn, this.clusterName);
     this.clientAccess = rulesOnPort([this.securityGroup, props.clientSecurityGroup], KAFKA_DEFAULTS.iamPort);
+  }
+
+  /**
+   * The MSK metrics that count what producers write to `topic`, by metric-math id, summed over a
+   * period; none for an existing cluster, whose kind and brokers are not known here.
+   *
+   * - MSK Serverless publishes `MessagesInPerSec` per topic (`Cluster Name`, `Topic`) at the free
+   *   DEFAULT level (https://docs.aws.amazon.com/msk/latest/developerguide/serverless-monitoring.html).
+   * - Standard brokers publish `BytesInPerSec` per broker and topic (`Cluster Name`, `Broker ID`,
+   *   `Topic`) at DEFAULT (https://docs.aws.amazon.com/msk/latest/developerguide/metrics-details.html),
+   *   so a topic's input is the sum over brokers. That MSK numbers a cluster's brokers 1 to N is what
+   *   its broker endpoints (`b-1`, `b-2`, …) show; no AWS page found states it.
+   */
+  metricTopicWrites(topic: string, period: Duration): Record<string, cloudwatch.IMetric> {
+    const metric = (metricName: string, dimensions: Record<string, string>) =>
+      new cloudwatch.Metric({ namespace: 'AWS/Kafka', metricName, dimensionsMap: { 'Cluster Name': this.clusterName, ...dimensions, Topic: topic }, statistic: 'Sum', period });
+    switch (this.kind) {
+      case 'serverless':
+        return { messagesIn: metric('MessagesInPerSec', {}) };
+      case 'provisioned':
+        return Object.fromEntries(Array.from({ length: this.brokerCount ?? 0 }, (_, index) => [`bytesInBroker${index + 1}`, metric('BytesInPerSec', { 'Broker ID': String(index + 1) })]));
+      case 'existing':
+        return {};
+    }
   }
 }
 

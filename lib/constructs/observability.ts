@@ -37,6 +37,8 @@ export interface PulseObservabilityProps {
   readonly streams?: readonly AnyStreamDefinition[];
   /** The mappings that send what they give up on to an on-failure destination, to alarm on every such record. @default - none */
   readonly discardingMappings?: readonly DiscardingMapping[];
+  /** The cluster's metrics of what producers write to a topic (`PulseKafkaCluster.metricTopicWrites`). @default - the scheduled producer's own count only */
+  readonly topicWrites?: (topic: string, period: Duration) => Readonly<Record<string, cloudwatch.IMetric>>;
 }
 
 /** An event source mapping with an on-failure destination. */
@@ -86,6 +88,16 @@ export const ALARM_THRESHOLDS = {
    * old for fifteen minutes, the results are stale whatever `OffsetLag` says (it counts records).
    */
   freshnessMs: { threshold: 5 * 60_000, period: FIVE_MINUTES, evaluationPeriods: 3, datapointsToAlarm: 3 },
+  /**
+   * Records reached a stream's topic in each of fifteen minutes while a consumer handled no batch
+   * of that stream: a mapping that cannot connect, authenticate or invoke emits no metric at all,
+   * so every other alarm (they treat missing data as fine) stays quiet. A working mapping hands
+   * records over within seconds (500 ms batching window) and one that lags still handles batches,
+   * each of which counts; fifteen minutes gives a new mapping's pollers time to start. Periods
+   * without any input are missing data and not breaching: nothing reached the topic, so nothing
+   * was expected of the consumers.
+   */
+  stalledConsumer: { threshold: 1, period: FIVE_MINUTES, evaluationPeriods: 3, datapointsToAlarm: 3 },
   /**
    * A record a mapping gave up on (sent to the on-failure destination, or dropped when even that
    * failed) is missing from the events table or the aggregates, or only partly folded: one is
@@ -137,6 +149,13 @@ export class PulseObservability extends Construct {
       const threshold = lag.batches * PIPELINE.consumers[consumer].batchSize;
       this.alarm(`${consumer}-offset-lag`, offsetLagOf(fn, lag.period), { ...lag, threshold }, `${consumer} mappings ${threshold} records or more behind`);
       for (const stream of streams) {
+        const stalled = ALARM_THRESHOLDS.stalledConsumer;
+        this.alarm(
+          `${consumer}-${stream.name}-stalled`,
+          this.stalledConsumer(consumer, stream.name, stalled.period, props.topicWrites),
+          stalled,
+          `${stream.name} records reach the topic but ${consumer} handles none`,
+        );
         const freshness = ALARM_THRESHOLDS.freshnessMs;
         this.alarm(
           `${consumer}-${stream.name}-freshness`,
@@ -256,6 +275,31 @@ export class PulseObservability extends Construct {
         dead: this.pipelineMetric('enrichment', PIPELINE_METRICS.deadLetters, 'Sum', period, stream),
       },
       label: `${stream} dead letters (%)`,
+      period,
+    });
+  }
+
+  /**
+   * 1 in a period when records were written to a stream's topic (the cluster's own count, and the
+   * scheduled producer's, which also covers a cluster whose metrics are not known here) and the
+   * consumer handled no batch of the stream: each handled batch emits one `NewestRecordAge` per
+   * stream in it, so its sample count is the number of batches.
+   */
+  private stalledConsumer(
+    consumer: ConsumerName,
+    stream: string,
+    period: Duration,
+    topicWrites: PulseObservabilityProps['topicWrites'],
+  ): cloudwatch.MathExpression {
+    const written: Record<string, cloudwatch.IMetric> = {
+      ...topicWrites?.(stream, period),
+      produced: this.pipelineMetric('producer', PIPELINE_METRICS.eventsProduced, 'Sum', period, stream),
+    };
+    const writes = Object.keys(written).map((id) => `FILL(${id}, 0)`).join(' + ');
+    return new cloudwatch.MathExpression({
+      expression: `IF((${writes}) > 0 AND FILL(handled, 0) == 0, 1, 0)`,
+      usingMetrics: { ...written, handled: this.pipelineMetric(consumer, PIPELINE_METRICS.newestRecordAge, 'SampleCount', period, stream) },
+      label: `${stream} written, ${consumer} idle`,
       period,
     });
   }

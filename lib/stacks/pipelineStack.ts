@@ -85,6 +85,7 @@ export class PulsePipelineStack extends Stack {
       api: this.queryApi.api,
       tables: { events: data.storage.events, aggregates: data.storage.aggregates },
       ...(this.processing.onFailure === 'none' ? {} : { discardingMappings: this.processing.mappings }),
+      topicWrites: (topic, period) => data.cluster.metricTopicWrites(topic, period),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.queryApi.url, description: 'HTTP API base URL (GET /health, /v1/streams, /)' });
