@@ -26,8 +26,9 @@
  * setting (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html), which
  * PrivateLink resolves to the endpoint's addresses whatever its private DNS name is.
  */
-import { Fn } from 'aws-cdk-lib';
+import { Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CLIENT_SUBNETS, oneSubnetPerZone } from '../availabilityZones';
@@ -115,6 +116,21 @@ export class PulseNetwork extends Construct {
   /** Lets `peer` (e.g. the cluster's security group, used by the mappings' pollers) reach every interface endpoint. */
   allowEndpointAccessFrom(peer: ec2.IConnectable): void {
     for (const endpoint of this.interfaceEndpoints.values()) endpoint.connections.allowDefaultPortFrom(peer, 'Pulse functions and pollers');
+  }
+
+  /**
+   * Deletes the functions' security group before `role` and its policies, when the stack goes:
+   * Lambda uses a function's role to delete the function's network interfaces, and a group (or
+   * subnet) with interfaces left cannot be deleted. CloudFormation waits for a deleted function's
+   * interfaces before it goes on (given `ec2:DescribeNetworkInterfaces`,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-vpcconfig.html),
+   * but nothing orders the role's policy against the group, so the policy could go first and leave
+   * the interfaces, and the group, behind (https://github.com/aws/aws-cdk/issues/6701).
+   * @param role - the role of a function in this network and in this construct's stack
+   */
+  keepRoleUntilDeleted(role: iam.IRole): void {
+    if (Stack.of(role) !== Stack.of(this)) throw new Error('PulseNetwork: keepRoleUntilDeleted orders deletions within one stack; the role is in another');
+    this.functionSecurityGroup.node.addDependency(role);
   }
 
   /** Where a Pulse function runs. */

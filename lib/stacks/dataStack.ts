@@ -69,6 +69,8 @@ export class PulseDataStack extends Stack {
       // The topics function reaches the MSK API through a VPC endpoint and the brokers on 9098: create those first.
       connectsThrough: [...this.network.interfaceEndpoints.values(), this.cluster.clientAccess],
     });
+    // The topics function is this stack's function in the VPC: keep its role until its network interfaces are gone.
+    if (this.topics.handler?.role) this.network.keepRoleUntilDeleted(this.topics.handler.role);
     this.storage = new PulseStorage(this, 'Storage');
     if (config.keyspaces) this.keyspaces = new PulseKeyspacesMirror(this, 'Keyspaces', { retention: Duration.days(config.retentionDays) });
 

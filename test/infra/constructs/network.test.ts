@@ -1,5 +1,8 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
 import { PulseNetwork } from '../../../lib/constructs/network';
 import { ConfigError } from '../../../lib/config';
 import { EXISTING, EXISTING_SUBNETS, ONE_ZONE_VPC_ID, bareStack, logicalIdOf } from '../helpers/pulseApp';
@@ -188,6 +191,19 @@ describe('PulseNetwork', () => {
 
     // Assess
     expect(creating).toThrow(expect.objectContaining({ name: ConfigError.name, message: expect.stringContaining(message) }));
+  });
+
+  it('refuses to order deletions against a role in another stack, which would tie the stacks in a cycle', () => {
+    // Prepare
+    const stack = bareStack();
+    const network = new PulseNetwork(stack, 'Network');
+    const role = new iam.Role(new Stack(stack.node.root as Construct, 'Other'), 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+    // Act
+    const ordering = () => network.keepRoleUntilDeleted(role);
+
+    // Assess
+    expect(ordering).toThrow('PulseNetwork: keepRoleUntilDeleted orders deletions within one stack; the role is in another');
   });
 
   it('throws when asked for endpoints in an existing VPC', () => {

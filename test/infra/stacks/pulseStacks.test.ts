@@ -88,6 +88,21 @@ describe('the Pulse stacks', () => {
     expect(resource.DependsOn).toEqual(expect.arrayContaining(rulesOn9098));
   });
 
+  it.each(['serverless', 'existing'])(
+    'delete, in the %s deployment, the functions’ security group before the topics function’s role and its policy (aws-cdk#6701)',
+    (name) => {
+      // Prepare
+      const { data, stacks } = variant(name);
+      const role = stacks.data.topics.handler?.role as never;
+      const group = data.toJSON().Resources[logicalIdOf(stacks.data.network.functionSecurityGroup)];
+      const policies = Object.keys(data.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalIdOf(role) }] } }));
+
+      // Assess
+      expect(policies).toHaveLength(1);
+      expect(group.DependsOn).toEqual(expect.arrayContaining([logicalIdOf(role), ...policies]));
+    },
+  );
+
   it('create the topics only once the VPC endpoints the topics function needs exist', () => {
     // Prepare
     const { data, stacks } = variant('serverless');
