@@ -1,5 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PIPELINE } from '../../../lambdas/config/pipeline';
-import { ConfigError, configFromContext } from '../../../lib/config';
+import { ConfigError, SETTING_KEYS, configFromContext } from '../../../lib/config';
 
 const CLUSTER_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/shared/abcd1234-abcd-cafe-abab-9876543210ab-4';
 const EXISTING = {
@@ -215,5 +217,15 @@ describe('configFromContext', () => {
         '  - keyspaces: must be true or false (got "on")',
       ]);
     });
+  });
+
+  it('has every setting in the README’s settings table', () => {
+    // Prepare
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const table = readme.split('\n').filter((line) => line.startsWith('| `'));
+
+    // Assess
+    const undocumented = SETTING_KEYS.filter((key) => !table.some((row) => row.split('|')[1]?.includes(`\`${key}\``)));
+    expect(undocumented).toEqual([]);
   });
 });
