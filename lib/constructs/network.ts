@@ -24,7 +24,10 @@
  * default hostname (`kafka.<region>.amazonaws.com`), so the functions of this network are given the
  * endpoint's own regional DNS name in `AWS_ENDPOINT_URL_KAFKA`, the SDKs' service-specific endpoint
  * setting (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html), which
- * PrivateLink resolves to the endpoint's addresses whatever its private DNS name is.
+ * PrivateLink resolves to the endpoint's addresses whatever its private DNS name is. Calling an
+ * AWS API at an endpoint's own DNS name is a documented use of interface endpoints (e.g.
+ * https://docs.aws.amazon.com/appstream2/latest/developerguide/how-to-access-api-cli-through-interface-vpc-endpoint.html);
+ * nobody has deployed it against the MSK API from here.
  */
 import { Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
