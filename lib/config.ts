@@ -23,7 +23,7 @@ export interface ProvisionedPollersConfig {
   readonly maximumPollers: number;
   /** Retries of a failed batch; -1 retries until the record expires. Unset leaves AWS's default; always set (0 to 10000) with an on-failure destination. */
   readonly retryAttempts?: number;
-  /** Records older than this are discarded (-1: never). Unset leaves AWS's default. */
+  /** Records older than this are discarded (-1: never). Unset leaves AWS's default (-1), which the mappings write out with an on-failure destination. */
   readonly maxRecordAgeSeconds?: number;
   readonly bisectBatchOnError: boolean;
   readonly reportBatchItemFailures: boolean;

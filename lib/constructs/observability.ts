@@ -341,8 +341,9 @@ export class PulseObservability extends Construct {
 /**
  * Records one mapping gave up on: those it sent to its on-failure destination, plus those it
  * dropped because that delivery failed. Both are event source mapping metrics of the `EventCount`
- * group, published per mapping (`EventSourceMappingUUID`) and only while something happens
- * (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+ * group, published per mapping (`EventSourceMappingUUID`)
+ * (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics);
+ * a period without either is a period without discards.
  */
 function discardedRecordsOf(mapping: lambda.IEventSourceMapping, period: Duration): cloudwatch.MathExpression {
   const metric = (metricName: string) =>
