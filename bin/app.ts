@@ -8,17 +8,16 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError, configFromContext, type PulseConfig } from '../lib/config';
+import { ConfigError, configFromContext } from '../lib/config';
 import { createPulseStacks } from '../lib/pulseApp';
 
 const app = new App();
-let config: PulseConfig;
 try {
-  config = configFromContext(app.node.getAllContext() as Record<string, unknown>);
+  // Some settings can only be checked once a lookup answered (an existing VPC's subnets): both steps report alike.
+  createPulseStacks(app, configFromContext(app.node.getAllContext() as Record<string, unknown>));
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
   process.exit(1);
 }
-createPulseStacks(app, config);
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -8,6 +8,7 @@
  * differs from those defaults.
  */
 import { PIPELINE } from '../lambdas/config/pipeline';
+import { CLIENT_SUBNETS, DEFAULT_AZ_IDS, MSK_UNSUPPORTED_AZ_IDS, maxAvailabilityZones, zoneIdPrefixOf } from './availabilityZones';
 import { KAFKA_DEFAULTS } from './defaults';
 
 /** How the Kafka cluster is provided. */
@@ -20,9 +21,9 @@ export type OnFailureDestination = 'none' | 'kafka' | 'sqs' | 'sns' | 's3';
 export interface ProvisionedPollersConfig {
   readonly minimumPollers: number;
   readonly maximumPollers: number;
-  /** Retries of a failed batch; -1 retries until the record expires. Unset leaves AWS's default. */
+  /** Retries of a failed batch; -1 retries until the record expires. Unset leaves AWS's default; always set (0 to 10000) with an on-failure destination. */
   readonly retryAttempts?: number;
-  /** Records older than this are discarded (-1: never). Unset leaves AWS's default. */
+  /** Records older than this are discarded (-1: never). Unset leaves AWS's default (-1), which the mappings write out with an on-failure destination. */
   readonly maxRecordAgeSeconds?: number;
   readonly bisectBatchOnError: boolean;
   readonly reportBatchItemFailures: boolean;
@@ -33,10 +34,28 @@ export interface ProvisionedPollersConfig {
 export type KafkaConfig =
   | { readonly mode: 'serverless' }
   | { readonly mode: 'provisioned'; readonly brokerInstanceType: string }
-  | { readonly mode: 'existing'; readonly clusterArn: string; readonly securityGroupId?: string };
+  | { readonly mode: 'existing'; readonly clusterArn: string; readonly securityGroupId: string; readonly pollerRules: PollerRules };
+
+/**
+ * Whether Pulse adds the rules the mappings' pollers need to an existing cluster's security group
+ * (`add`), or its owner states they are there (`present`): EC2 refuses a rule that already exists,
+ * so adding one the group has fails the deploy.
+ */
+export type PollerRules = 'add' | 'present';
 
 /** The VPC to create or use. */
-export type NetworkConfig = { readonly mode: 'new' } | { readonly mode: 'existing'; readonly vpcId: string };
+export type NetworkConfig =
+  | {
+      readonly mode: 'new';
+      /** The AZs of the VPC's subnets, by ID: given, or chosen for a known region; absent, the first two of the region. */
+      readonly availabilityZoneIds?: readonly string[];
+    }
+  | {
+      readonly mode: 'existing';
+      readonly vpcId: string;
+      /** The AZs (names, as the lookup reports them) whose private subnets to use; absent, the first two or three. */
+      readonly availabilityZones?: readonly string[];
+    };
 
 /** A deployment of Pulse, as the stacks need it. */
 export interface PulseConfig {
@@ -65,8 +84,21 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+const INVALID_CONTEXT = 'invalid CDK context (-c name=value or cdk.json):';
+
+/**
+ * A problem of one setting that only shows once the stacks are built (a looked-up VPC that cannot
+ * hold the cluster, say), in the words of {@link configFromContext}'s errors.
+ * @example
+ * throw settingError('existingVpcId', 'the VPC has private subnets in 1 AZ (eu-west-1a); …');
+ */
+export function settingError(key: (typeof SETTING_KEYS)[number], problem: string): ConfigError {
+  return new ConfigError(`${INVALID_CONTEXT}\n  - ${key}: ${problem}`);
+}
+
 const CLUSTER_MODES: readonly ClusterMode[] = ['serverless', 'provisioned', 'existing'];
 const ON_FAILURE: readonly OnFailureDestination[] = ['none', 'kafka', 'sqs', 'sns', 's3'];
+const POLLER_RULES: readonly PollerRules[] = ['add', 'present'];
 
 /** Every context key Pulse reads (the README's Deploy section describes each). */
 export const SETTING_KEYS = [
@@ -76,7 +108,10 @@ export const SETTING_KEYS = [
   'clusterMode',
   'existingClusterArn',
   'clusterSecurityGroupId',
+  'clusterPollerRules',
   'existingVpcId',
+  'availabilityZoneIds',
+  'availabilityZones',
   'brokerInstanceType',
   'producerRate',
   'keyspaces',
@@ -153,6 +188,22 @@ class Reader {
   onlyWith(key: string, condition: boolean, requirement: string): void {
     if (this.has(key) && !condition) this.problems.push(`${key}: only valid ${requirement}`);
   }
+
+  /** A comma-separated list of distinct values, each matching `pattern`, of `min` to `max` entries (`why` says why). */
+  list(key: string, pattern: RegExp, expected: string, [min, max]: readonly [number, number], why = ''): string[] | undefined {
+    const value = this.text(key);
+    if (value === undefined) return undefined;
+    const items = value.split(',').map((item) => item.trim());
+    const bad = items.filter((item) => !pattern.test(item));
+    if (bad.length > 0) {
+      this.problems.push(`${key}: must be ${expected} (not ${bad.map((item) => JSON.stringify(item)).join(', ')})`);
+    } else if (items.length < min || items.length > max || new Set(items).size !== items.length) {
+      this.problems.push(`${key}: must list ${min === max ? min : `${min} to ${max}`} different values, comma-separated${why} (got ${JSON.stringify(value)})`);
+    } else {
+      return items;
+    }
+    return undefined;
+  }
 }
 
 function readCorsOrigins(reader: Reader): string[] {
@@ -181,6 +232,13 @@ function readPollers(reader: Reader): ProvisionedPollersConfig | undefined {
   const maximumPollers = maximum ?? Math.max(minimumPollers, PIPELINE.topics.partitions);
   if (minimumPollers > maximumPollers) reader.problems.push(`maxPollers: must be at least minPollers (${maximumPollers} < ${minimumPollers})`);
   const retryAttempts = reader.integer('retryAttempts', -1, 10_000);
+  // With an on-failure destination, AWS turns "retry forever" (-1, the default) into 10 retries
+  // (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure-destination.html): say how many.
+  if (onFailure !== 'none' && (retryAttempts === undefined || retryAttempts === -1) && !reader.problems.some((problem) => problem.startsWith('retryAttempts:'))) {
+    reader.problems.push(
+      'retryAttempts: required with onFailure, from 0 to 10000: with an on-failure destination AWS caps "retry until success" (-1) at 10 retries, after which the batch is discarded',
+    );
+  }
   const maxRecordAgeSeconds = reader.integer('maxRecordAgeSeconds', -1, 604_800);
   if (maxRecordAgeSeconds !== undefined && maxRecordAgeSeconds !== -1 && maxRecordAgeSeconds < 60) {
     reader.problems.push(`maxRecordAgeSeconds: must be -1 or from 60 to 604800 (got ${maxRecordAgeSeconds})`);
@@ -196,10 +254,38 @@ function readPollers(reader: Reader): ProvisionedPollersConfig | undefined {
   };
 }
 
-function readKafka(reader: Reader, network: NetworkConfig): KafkaConfig {
-  const mode = reader.choice('clusterMode', CLUSTER_MODES, 'serverless');
+/**
+ * The VPC: a new one, in the AZs pinned by ID (or chosen by ID for a known region whose AZ names
+ * may stand for an AZ that MSK does not support), or an existing one, looked up.
+ */
+function readNetwork(reader: Reader, region: string | undefined, clusterMode: ClusterMode): NetworkConfig {
+  const vpcId = reader.matching('existingVpcId', /^vpc-[0-9a-f]{8,17}$/, 'a VPC id (vpc-…)');
+  const existing = reader.has('existingVpcId');
+  if (existing && !(reader.has('account') && reader.has('region'))) {
+    reader.problems.push('existingVpcId: needs account and region (-c account=<id> -c region=<region>): the VPC is looked up at synth time');
+  }
+  const count = [CLIENT_SUBNETS.min, maxAvailabilityZones(region, clusterMode)] as const;
+  const why = count[1] < CLIENT_SUBNETS.max ? `: a provisioned cluster in ${region} takes ${count[1]} subnets` : ': MSK takes 2 or 3 client subnets, each in its own AZ';
+  reader.onlyWith('availabilityZoneIds', !existing, 'for a new VPC: an existing VPC is looked up by AZ name; choose its AZs with availabilityZones');
+  reader.onlyWith('availabilityZones', existing, 'with existingVpcId (a new VPC is placed by AZ ID: availabilityZoneIds)');
+  if (existing) {
+    const zones = reader.list('availabilityZones', /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'AZ names such as eu-west-1a', count, why);
+    const foreign = zones?.filter((zone) => region !== undefined && zone.slice(0, -1) !== region) ?? [];
+    if (foreign.length > 0) reader.problems.push(`availabilityZones: ${foreign.join(', ')} not in region ${region}`);
+    return { mode: 'existing', vpcId: vpcId ?? '', ...(zones ? { availabilityZones: zones } : {}) };
+  }
+  const zoneIds = reader.list('availabilityZoneIds', /^[a-z]{3,}\d+-az\d+$/, 'AZ IDs such as use1-az1 (ZoneId in aws ec2 describe-availability-zones)', count, why);
+  const unsupported = zoneIds?.filter((zoneId) => MSK_UNSUPPORTED_AZ_IDS.includes(zoneId)) ?? [];
+  if (unsupported.length > 0) reader.problems.push(`availabilityZoneIds: MSK does not place client subnets in ${unsupported.join(', ')}; choose other AZ IDs`);
+  if (zoneIds && new Set(zoneIds.map(zoneIdPrefixOf)).size > 1) reader.problems.push(`availabilityZoneIds: must all be AZs of one region (got ${zoneIds.join(', ')})`);
+  const chosen = zoneIds ?? (region ? DEFAULT_AZ_IDS[region] : undefined);
+  return { mode: 'new', ...(chosen ? { availabilityZoneIds: chosen } : {}) };
+}
+
+function readKafka(reader: Reader, mode: ClusterMode, network: NetworkConfig): KafkaConfig {
   reader.onlyWith('existingClusterArn', mode === 'existing', 'with clusterMode=existing');
   reader.onlyWith('clusterSecurityGroupId', mode === 'existing', 'with clusterMode=existing');
+  reader.onlyWith('clusterPollerRules', mode === 'existing', 'with clusterMode=existing');
   reader.onlyWith('brokerInstanceType', mode === 'provisioned', 'with clusterMode=provisioned');
   switch (mode) {
     case 'serverless':
@@ -221,7 +307,13 @@ function readKafka(reader: Reader, network: NetworkConfig): KafkaConfig {
         reader.problems.push("existingVpcId: required with clusterMode=existing (the functions run in the cluster's VPC)");
       }
       const securityGroupId = reader.matching('clusterSecurityGroupId', /^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-…)');
-      return { mode, clusterArn: clusterArn ?? '', ...(securityGroupId ? { securityGroupId } : {}) };
+      if (!reader.has('clusterSecurityGroupId')) {
+        reader.problems.push(
+          "clusterSecurityGroupId: required with clusterMode=existing (the mappings' pollers use the cluster's security group: Pulse opens it on 9098 to the functions and checks or adds the pollers' rules)",
+        );
+      }
+      const pollerRules = reader.choice('clusterPollerRules', POLLER_RULES, 'add');
+      return { mode, clusterArn: clusterArn ?? '', securityGroupId: securityGroupId ?? '', pollerRules };
     }
   }
 }
@@ -245,12 +337,9 @@ export function configFromContext(context: Readonly<Record<string, unknown>>): P
   const account = reader.matching('account', /^\d{12}$/, 'a 12-digit account id');
   const region = reader.matching('region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as eu-west-1');
   if (reader.has('account') !== reader.has('region')) reader.problems.push('account and region: set both or neither');
-  const vpcId = reader.matching('existingVpcId', /^vpc-[0-9a-f]{8,17}$/, 'a VPC id (vpc-…)');
-  if (reader.has('existingVpcId') && !(reader.has('account') && reader.has('region'))) {
-    reader.problems.push('existingVpcId: needs account and region (-c account=<id> -c region=<region>): the VPC is looked up at synth time');
-  }
-  const network: NetworkConfig = reader.has('existingVpcId') ? { mode: 'existing', vpcId: vpcId ?? '' } : { mode: 'new' };
-  const kafka = readKafka(reader, network);
+  const clusterMode = reader.choice('clusterMode', CLUSTER_MODES, 'serverless');
+  const network = readNetwork(reader, account ? region : undefined, clusterMode);
+  const kafka = readKafka(reader, clusterMode, network);
   const pollers = readPollers(reader);
   const producerEventsPerSecond = reader.integer('producerRate', 0, 1000) ?? PIPELINE.producer.eventsPerSecondPerStream;
   const keyspaces = reader.flag('keyspaces');
@@ -259,7 +348,7 @@ export function configFromContext(context: Readonly<Record<string, unknown>>): P
   const corsOrigins = readCorsOrigins(reader);
 
   if (reader.problems.length > 0) {
-    throw new ConfigError(`invalid CDK context (-c name=value or cdk.json):\n  - ${reader.problems.join('\n  - ')}`);
+    throw new ConfigError(`${INVALID_CONTEXT}\n  - ${reader.problems.join('\n  - ')}`);
   }
   return {
     stage,

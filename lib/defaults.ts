@@ -63,8 +63,16 @@ export const TABLE_DEFAULTS = {
 export const KAFKA_DEFAULTS = {
   /** The port brokers listen on for IAM-authenticated TLS clients (provisioned and Serverless alike). */
   iamPort: 9098,
-  /** Kafka 3.6 or later is what `AWS::MSK::Topic` needs; 3.9 is the last 3.x line with KRaft on MSK. */
-  kafkaVersion: '3.9.x',
+  /**
+   * Kafka in KRaft mode: MSK creates a ZooKeeper cluster for a plain `3.x.x` version and a KRaft
+   * one only for the `.kraft` variant, and a cluster cannot switch modes once it exists
+   * (https://docs.aws.amazon.com/msk/latest/developerguide/metadata-management.html#kraft-intro:
+   * KRaft from 3.7.x, "use 3.7.x.kraft as the version"; the same suffix names the later lines,
+   * as aws-cdk's own `KafkaVersion.V3_8_X_KRAFT` does). 3.8.x is the line MSK marks "Recommended"
+   * (https://docs.aws.amazon.com/msk/latest/developerguide/supported-kafka-versions.html), and
+   * `AWS::MSK::Topic` needs 3.6 or later.
+   */
+  kafkaVersion: '3.8.x.kraft',
   /** Broker size of a provisioned cluster: Graviton, general purpose (kafka.t3.small works for trials, with low IAM connection limits). */
   brokerInstanceType: 'kafka.m7g.large',
   /** EBS per broker of a provisioned cluster. */

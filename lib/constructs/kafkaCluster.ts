@@ -4,11 +4,14 @@
  * security group admits that port from the functions' security group and from itself (the event
  * source mappings' pollers run with the cluster's own security group and subnets).
  */
-import { Aws, Fn, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Fn, Stack, Token, type Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
-import { Construct } from 'constructs';
+import { Construct, DependencyGroup, type IDependable } from 'constructs';
+import { CLIENT_SUBNETS, maxAvailabilityZones } from '../availabilityZones';
+import type { PollerRules } from '../config';
 import { KAFKA_DEFAULTS, LOG_REMOVAL_POLICY, LOG_RETENTION } from '../defaults';
 
 /**
@@ -57,7 +60,7 @@ export type KafkaClusterKind = 'serverless' | 'provisioned' | 'existing';
 export interface PulseKafkaClusterProps {
   /** The cluster's VPC. */
   readonly vpc: ec2.IVpc;
-  /** Private subnets in at least two Availability Zones. */
+  /** Private subnets, one in each of two or three Availability Zones (see `lib/availabilityZones.ts`). */
   readonly subnets: ec2.SubnetSelection;
   /** Security group of the clients (the functions), admitted on the IAM port. */
   readonly clientSecurityGroup: ec2.ISecurityGroup;
@@ -69,8 +72,10 @@ export interface PulseKafkaClusterProps {
   readonly brokerInstanceType?: string;
   /** Use this cluster instead of creating one; it must have IAM client authentication on. @default - a new cluster */
   readonly existingClusterArn?: string;
-  /** Security group of the existing cluster, to admit the functions on the IAM port. @default - the cluster's rules are left to its owner */
+  /** Security group of the existing cluster (required with `existingClusterArn`): opened to the functions on the IAM port, and checked for the pollers' rules. */
   readonly existingClusterSecurityGroupId?: string;
+  /** Whether to add the pollers' rules to the existing cluster's group, or rely on its owner having them. @default 'add' */
+  readonly existingClusterPollerRules?: PollerRules;
 }
 
 /** An MSK cluster reachable by the Pulse functions with IAM authentication. */
@@ -85,8 +90,10 @@ export class PulseKafkaCluster extends Construct {
   public readonly arns: KafkaResourceArns;
   /** Brokers of a provisioned cluster this construct creates; undefined otherwise. */
   public readonly brokerCount?: number;
-  /** The cluster's security group, when this construct created it or was given it. */
-  public readonly securityGroup?: ec2.ISecurityGroup;
+  /** The cluster's security group, created here or the existing cluster's. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The security-group rules on the IAM port this construct added: what a client in the VPC (the topics resource) must wait for. */
+  public readonly clientAccess: IDependable;
   /** The CloudFormation resource of a cluster created here. */
   public readonly resource?: msk.CfnServerlessCluster | msk.CfnCluster;
   /** Broker logs of a provisioned cluster. */
@@ -100,17 +107,16 @@ export class PulseKafkaCluster extends Construct {
       if (props.kind || props.clusterName || props.brokerInstanceType) {
         throw new Error('PulseKafkaCluster: existingClusterArn excludes kind, clusterName and brokerInstanceType (they describe a cluster to create)');
       }
+      if (!props.existingClusterSecurityGroupId) {
+        throw new Error("PulseKafkaCluster: existingClusterSecurityGroupId is required with existingClusterArn: the mappings' pollers use the cluster's group");
+      }
       this.kind = 'existing';
       this.clusterArn = props.existingClusterArn;
       this.clusterName = props.existingClusterArn.split('/')[1] ?? '';
-      if (props.existingClusterSecurityGroupId) {
-        this.securityGroup = ec2.SecurityGroup.fromSecurityGroupId(this, 'SecurityGroup', props.existingClusterSecurityGroupId, { mutable: true });
-        this.securityGroup.connections.allowFrom(props.clientSecurityGroup, port, 'Pulse functions (IAM auth over TLS)');
-      } else {
-        // Without the cluster's group, the functions may reach the brokers anywhere in the VPC; the owner opens the cluster side.
-        props.clientSecurityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), port, 'Kafka brokers (IAM auth over TLS)');
-      }
+      this.securityGroup = existingClusterGroup(this, props.existingClusterSecurityGroupId, props.existingClusterPollerRules ?? 'add');
+      this.securityGroup.connections.allowFrom(props.clientSecurityGroup, port, 'Pulse functions (IAM auth over TLS)');
     } else {
+      if (props.existingClusterPollerRules) throw new Error('PulseKafkaCluster: existingClusterPollerRules needs existingClusterArn');
       if (props.existingClusterSecurityGroupId) throw new Error('PulseKafkaCluster: existingClusterSecurityGroupId needs existingClusterArn');
       if (!props.clusterName) throw new Error('PulseKafkaCluster: clusterName is required to create a cluster');
       const kind = props.kind ?? 'serverless';
@@ -130,7 +136,7 @@ export class PulseKafkaCluster extends Construct {
       securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Pollers to STS and Lambda endpoints');
       this.securityGroup = securityGroup;
 
-      const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
+      const subnetIds = clientSubnetIdsOf(props.vpc.selectSubnets(props.subnets), maxAvailabilityZones(resolvedRegion(this), kind));
       if (kind === 'serverless') {
         this.resource = new msk.CfnServerlessCluster(this, 'Resource', {
           clusterName: props.clusterName,
@@ -140,7 +146,8 @@ export class PulseKafkaCluster extends Construct {
         });
       } else {
         this.brokerLogGroup = new logs.LogGroup(this, 'BrokerLogs', { retention: LOG_RETENTION, removalPolicy: LOG_REMOVAL_POLICY });
-        // One broker per subnet (Availability Zone): MSK requires a multiple of the subnet count.
+        // MSK spreads the brokers evenly over the client subnets, so their number is a multiple of the subnets';
+        // one broker per subnet (AZ) is the smallest such cluster.
         this.brokerCount = subnetIds.length;
         this.resource = new msk.CfnCluster(this, 'Resource', {
           clusterName: props.clusterName,
@@ -161,5 +168,84 @@ export class PulseKafkaCluster extends Construct {
       this.clusterArn = this.resource.attrArn;
     }
     this.arns = new KafkaResourceArns(this.clusterArn, this.clusterName);
+    this.clientAccess = rulesOnPort([this.securityGroup, props.clientSecurityGroup], KAFKA_DEFAULTS.iamPort);
   }
+
+  /**
+   * The MSK metrics that count what producers write to `topic`, by metric-math id, summed over a
+   * period; none for an existing cluster, whose kind and brokers are not known here.
+   *
+   * - MSK Serverless publishes `MessagesInPerSec` per topic (`Cluster Name`, `Topic`) at the free
+   *   DEFAULT level (https://docs.aws.amazon.com/msk/latest/developerguide/serverless-monitoring.html).
+   * - Standard brokers publish `BytesInPerSec` per broker and topic (`Cluster Name`, `Broker ID`,
+   *   `Topic`) at DEFAULT (https://docs.aws.amazon.com/msk/latest/developerguide/metrics-details.html),
+   *   so a topic's input is the sum over brokers. That MSK numbers a cluster's brokers 1 to N is what
+   *   its broker endpoints (`b-1`, `b-2`, …) show; no AWS page found states it.
+   */
+  metricTopicWrites(topic: string, period: Duration): Record<string, cloudwatch.IMetric> {
+    const metric = (metricName: string, dimensions: Record<string, string>) =>
+      new cloudwatch.Metric({ namespace: 'AWS/Kafka', metricName, dimensionsMap: { 'Cluster Name': this.clusterName, ...dimensions, Topic: topic }, statistic: 'Sum', period });
+    switch (this.kind) {
+      case 'serverless':
+        return { messagesIn: metric('MessagesInPerSec', {}) };
+      case 'provisioned':
+        return Object.fromEntries(Array.from({ length: this.brokerCount ?? 0 }, (_, index) => [`bytesInBroker${index + 1}`, metric('BytesInPerSec', { 'Broker ID': String(index + 1) })]));
+      case 'existing':
+        return {};
+    }
+  }
+}
+
+/**
+ * The existing cluster's security group, with the rules the event source mappings' pollers need:
+ * Lambda puts the mapping's network interfaces in the cluster's subnets with the cluster's security
+ * groups (https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-create.html), so the group must admit
+ * itself on 9098 and let them out to the brokers (9098) and to STS and Lambda (443)
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html).
+ *
+ * Egress is checked: the group is looked up, and a group that allows all outbound traffic needs no
+ * egress rule (the CDK then adds none). The self-ingress rule cannot be read at synth time, so it
+ * is added (`add`), or taken as there (`present`), since EC2 refuses a rule the group already has.
+ */
+function existingClusterGroup(scope: Construct, securityGroupId: string, pollerRules: PollerRules): ec2.ISecurityGroup {
+  const group = ec2.SecurityGroup.fromLookupById(scope, 'SecurityGroup', securityGroupId);
+  const port = ec2.Port.tcp(KAFKA_DEFAULTS.iamPort);
+  if (pollerRules === 'add') {
+    group.connections.allowInternally(port, 'Event source mapping pollers');
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Pollers to STS and Lambda endpoints');
+  } else if (!group.allowAllOutbound) {
+    Annotations.of(scope).addWarningV2(
+      'pulse:clusterPollerRules',
+      `clusterPollerRules=present: ${securityGroupId} limits outbound traffic; it must allow 9098 to itself and 443 to STS and Lambda, or the mappings cannot poll`,
+    );
+  }
+  return group;
+}
+
+/** The ingress and egress rules on `port` that the CDK added under these groups. */
+function rulesOnPort(groups: readonly ec2.ISecurityGroup[], port: number): DependencyGroup {
+  const rules = groups
+    .flatMap((group) => group.node.children)
+    .filter((child) => (child instanceof ec2.CfnSecurityGroupIngress || child instanceof ec2.CfnSecurityGroupEgress) && child.fromPort === port);
+  return new DependencyGroup(...rules);
+}
+
+/** The stack's region, when it is known at synth time. */
+function resolvedRegion(scope: Construct): string | undefined {
+  const region = Stack.of(scope).region;
+  return Token.isUnresolved(region) ? undefined : region;
+}
+
+/**
+ * The client subnets of a cluster created here, checked: one in each of two to `max` AZs, as MSK
+ * takes them (`lib/availabilityZones.ts`). The network chooses them so; this guards other callers.
+ */
+function clientSubnetIdsOf(selected: ec2.SelectedSubnets, max: number): string[] {
+  const zones = new Set(selected.availabilityZones);
+  if (zones.size !== selected.subnetIds.length || zones.size < CLIENT_SUBNETS.min || zones.size > max) {
+    throw new Error(
+      `PulseKafkaCluster: a cluster needs one client subnet in each of ${CLIENT_SUBNETS.min} to ${max} AZs; got ${selected.subnetIds.length} subnets in ${zones.size} AZs`,
+    );
+  }
+  return selected.subnetIds;
 }

@@ -1,7 +1,7 @@
 /**
  * The pipeline's topics (each stream and its `<stream>.dlq`), created at deploy time.
  *
- * - On a provisioned cluster created here (Kafka 3.9): `AWS::MSK::Topic`, one resource per topic,
+ * - On a provisioned cluster created here (`KAFKA_DEFAULTS.kafkaVersion`, KRaft): `AWS::MSK::Topic`, one resource per topic,
  *   with a `Retain` deletion policy.
  * - On MSK Serverless, which `AWS::MSK::Topic` does not support, and on an existing cluster (whose
  *   Kafka version may predate 3.6): the `Custom::PulseKafkaTopics` resource, a Lambda in the VPC
@@ -37,6 +37,8 @@ export interface PulseKafkaTopicsProps {
   readonly partitions?: number;
   /** `AWS::MSK::Topic` or the custom resource. @default - native for a provisioned cluster created here, the custom resource otherwise */
   readonly method?: TopicsMethod;
+  /** What the custom resource's handler needs before it runs: the VPC endpoints and security-group rules it connects through. @default - none */
+  readonly connectsThrough?: readonly IDependable[];
 }
 
 /** The pipeline's topics on one cluster. */
@@ -99,10 +101,12 @@ export class PulseKafkaTopics extends Construct {
       reason: "the CDK Provider framework's function: its runtime is chosen by aws-cdk-lib",
     });
     this.handler = handler;
-    this.ready = new CustomResource(this, 'Resource', {
+    const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::PulseKafkaTopics',
       properties: { ClusterArn: cluster.clusterArn, Topics: [...this.topicNames], Partitions: partitions },
     });
+    resource.node.addDependency(...(props.connectsThrough ?? []));
+    this.ready = resource;
   }
 }

@@ -35,6 +35,17 @@ export interface PulseObservabilityProps {
   readonly tables: { readonly events: dynamodb.ITable; readonly aggregates: dynamodb.ITable };
   /** Streams to chart and alarm on. @default - every stream of the registry */
   readonly streams?: readonly AnyStreamDefinition[];
+  /** The mappings that send what they give up on to an on-failure destination, to alarm on every such record. @default - none */
+  readonly discardingMappings?: readonly DiscardingMapping[];
+  /** The cluster's metrics of what producers write to a topic (`PulseKafkaCluster.metricTopicWrites`). @default - the scheduled producer's own count only */
+  readonly topicWrites?: (topic: string, period: Duration) => Readonly<Record<string, cloudwatch.IMetric>>;
+}
+
+/** An event source mapping with an on-failure destination. */
+export interface DiscardingMapping {
+  readonly consumer: ConsumerName;
+  readonly stream: string;
+  readonly mapping: lambda.IEventSourceMapping;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -77,6 +88,22 @@ export const ALARM_THRESHOLDS = {
    * old for fifteen minutes, the results are stale whatever `OffsetLag` says (it counts records).
    */
   freshnessMs: { threshold: 5 * 60_000, period: FIVE_MINUTES, evaluationPeriods: 3, datapointsToAlarm: 3 },
+  /**
+   * Records reached a stream's topic in each of fifteen minutes while a consumer handled no batch
+   * of that stream: a mapping that cannot connect, authenticate or invoke emits no metric at all,
+   * so every other alarm (they treat missing data as fine) stays quiet. A working mapping hands
+   * records over within seconds (500 ms batching window) and one that lags still handles batches,
+   * each of which counts; fifteen minutes gives a new mapping's pollers time to start. Periods
+   * without any input are missing data and not breaching: nothing reached the topic, so nothing
+   * was expected of the consumers.
+   */
+  stalledConsumer: { threshold: 1, period: FIVE_MINUTES, evaluationPeriods: 3, datapointsToAlarm: 3 },
+  /**
+   * A record a mapping gave up on (sent to the on-failure destination, or dropped when even that
+   * failed) is missing from the events table or the aggregates, or only partly folded: one is
+   * enough to act on, and the minute period names the minute it happened.
+   */
+  discardedRecords: { threshold: 1, period: ONE_MINUTE, evaluationPeriods: 1, datapointsToAlarm: 1 },
   /** Bad input is a 4xx, so a 5xx is a fault; five in five minutes ignores a lone cold-start timeout. */
   api5xx: { threshold: 5, period: FIVE_MINUTES, evaluationPeriods: 1, datapointsToAlarm: 1 },
   /**
@@ -122,6 +149,13 @@ export class PulseObservability extends Construct {
       const threshold = lag.batches * PIPELINE.consumers[consumer].batchSize;
       this.alarm(`${consumer}-offset-lag`, offsetLagOf(fn, lag.period), { ...lag, threshold }, `${consumer} mappings ${threshold} records or more behind`);
       for (const stream of streams) {
+        const stalled = ALARM_THRESHOLDS.stalledConsumer;
+        this.alarm(
+          `${consumer}-${stream.name}-stalled`,
+          this.stalledConsumer(consumer, stream.name, stalled.period, props.topicWrites),
+          stalled,
+          `${stream.name} records reach the topic but ${consumer} handles none`,
+        );
         const freshness = ALARM_THRESHOLDS.freshnessMs;
         this.alarm(
           `${consumer}-${stream.name}-freshness`,
@@ -130,6 +164,10 @@ export class PulseObservability extends Construct {
           `${stream.name} records reach ${consumer} ${freshness.threshold / 60_000} minutes or more after they were written`,
         );
       }
+    }
+    for (const { consumer, stream, mapping } of props.discardingMappings ?? []) {
+      const discarded = ALARM_THRESHOLDS.discardedRecords;
+      this.alarm(`${consumer}-${stream}-discarded`, discardedRecordsOf(mapping, discarded.period), discarded, `${consumer} gave up on ${stream} records (on-failure destination)`);
     }
     for (const stream of streams) {
       const rate = ALARM_THRESHOLDS.deadLetterPercent;
@@ -241,6 +279,31 @@ export class PulseObservability extends Construct {
     });
   }
 
+  /**
+   * 1 in a period when records were written to a stream's topic (the cluster's own count, and the
+   * scheduled producer's, which also covers a cluster whose metrics are not known here) and the
+   * consumer handled no batch of the stream: each handled batch emits one `NewestRecordAge` per
+   * stream in it, so its sample count is the number of batches.
+   */
+  private stalledConsumer(
+    consumer: ConsumerName,
+    stream: string,
+    period: Duration,
+    topicWrites: PulseObservabilityProps['topicWrites'],
+  ): cloudwatch.MathExpression {
+    const written: Record<string, cloudwatch.IMetric> = {
+      ...topicWrites?.(stream, period),
+      produced: this.pipelineMetric('producer', PIPELINE_METRICS.eventsProduced, 'Sum', period, stream),
+    };
+    const writes = Object.keys(written).map((id) => `FILL(${id}, 0)`).join(' + ');
+    return new cloudwatch.MathExpression({
+      expression: `IF((${writes}) > 0 AND FILL(handled, 0) == 0, 1, 0)`,
+      usingMetrics: { ...written, handled: this.pipelineMetric(consumer, PIPELINE_METRICS.newestRecordAge, 'SampleCount', period, stream) },
+      label: `${stream} written, ${consumer} idle`,
+      period,
+    });
+  }
+
   private streamWidget(stream: string): cloudwatch.GraphWidget {
     return new cloudwatch.GraphWidget({
       title: `${stream}: records per minute`,
@@ -273,6 +336,24 @@ export class PulseObservability extends Construct {
     alarm.addOkAction(new actions.SnsAction(this.alarmTopic));
     this.alarmsByKey.set(key, alarm);
   }
+}
+
+/**
+ * Records one mapping gave up on: those it sent to its on-failure destination, plus those it
+ * dropped because that delivery failed. Both are event source mapping metrics of the `EventCount`
+ * group, published per mapping (`EventSourceMappingUUID`)
+ * (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics);
+ * a period without either is a period without discards.
+ */
+function discardedRecordsOf(mapping: lambda.IEventSourceMapping, period: Duration): cloudwatch.MathExpression {
+  const metric = (metricName: string) =>
+    new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, dimensionsMap: { EventSourceMappingUUID: mapping.eventSourceMappingId }, statistic: 'Sum', period });
+  return new cloudwatch.MathExpression({
+    expression: 'FILL(delivered, 0) + FILL(dropped, 0)',
+    usingMetrics: { delivered: metric('OnFailureDestinationDeliveredEventCount'), dropped: metric('DroppedEventCount') },
+    label: 'records given up on',
+    period,
+  });
 }
 
 /** Lambda's `OffsetLag` of a function: published per function, so the maximum over its mappings. */

@@ -25,6 +25,8 @@ export interface FunctionPlacement {
   readonly vpc: ec2.IVpc;
   readonly vpcSubnets: ec2.SubnetSelection;
   readonly securityGroups: readonly ec2.ISecurityGroup[];
+  /** Environment a function needs in this network (e.g. where the SDK reaches an AWS API). @default - none */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** Properties of a {@link PulseFunction}. */
@@ -102,7 +104,7 @@ export class PulseFunction extends NodejsFunction {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       role: functionRole(scope, `${id}Role`, logGroup, props.placement !== undefined),
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.placement?.environment, ...props.environment },
       ...(props.placement
         ? { vpc: props.placement.vpc, vpcSubnets: props.placement.vpcSubnets, securityGroups: [...props.placement.securityGroups] }
         : {}),

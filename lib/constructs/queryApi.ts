@@ -20,6 +20,8 @@ import type { PulseStorage } from './storage';
 
 /** Properties of {@link PulseQueryApi}. */
 export interface PulseQueryApiProps {
+  /** Name of the HTTP API in API Gateway (e.g. `Pulse-<stage>`): one per stage, so two stages in one account can be told apart. */
+  readonly apiName: string;
   /** The tables the API reads. */
   readonly storage: PulseStorage;
   /** Origins allowed to call the API from a browser. @default ['*'] (a read-only API without credentials) */
@@ -66,6 +68,7 @@ export class PulseQueryApi extends Construct {
     props.storage.grantQueries(this.handler);
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: props.apiName,
       description: 'Pulse: per-minute aggregates and events of every stream',
       createDefaultStage: false,
       corsPreflight: {

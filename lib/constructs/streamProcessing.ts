@@ -8,6 +8,14 @@
  * what exactly-once totals want. With provisioned pollers the mappings can also bound retries and
  * record age, bisect a failing batch, honour partial batch responses and send what they give up
  * on to an on-failure destination; AWS offers these for Kafka in provisioned mode only.
+ *
+ * With an on-failure destination, "retry until success" is not on offer: AWS applies at most 10
+ * retries when retries are unbounded (-1) and a destination is set
+ * (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure-destination.html). So the mappings
+ * then state both limits, retries (required) and record age (-1, none, unless given), and emit
+ * the `EventCount` metrics, whose `OnFailureDestinationDeliveredEventCount` and
+ * `DroppedEventCount` the alarms watch for every record given up on
+ * (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
  */
 import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -45,10 +53,10 @@ export function batchingWindowOf(windowMs: number): Duration | undefined {
 export interface ProvisionedPolling {
   readonly minimumPollers: number;
   readonly maximumPollers: number;
-  /** Retries before a batch is discarded (-1: until the record expires). @default - AWS's default */
+  /** Retries before a batch is discarded (-1: until the record expires). @default - AWS's default; required with an on-failure destination */
   readonly retryAttempts?: number;
-  /** Records older than this are discarded. @default - AWS's default (no limit) */
-  readonly maxRecordAge?: Duration;
+  /** Records older than this many seconds are discarded (-1: none, 60 to 604800). @default - AWS's default (-1), written out with an on-failure destination */
+  readonly maxRecordAgeSeconds?: number;
   /** Split a failing batch in two and retry each half. @default false */
   readonly bisectBatchOnError?: boolean;
   /** Honour `batchItemFailures` in the function's response. @default false */
@@ -89,6 +97,8 @@ export class PulseStreamProcessing extends Construct {
   public readonly mappings: readonly ConsumerMapping[];
   /** The queue, topic or bucket that receives discarded batches, when one was asked for. */
   public readonly failureDestination?: sqs.Queue | sns.Topic | s3.Bucket;
+  /** Where the mappings send what they give up on ('none': they retry until the function succeeds). */
+  public readonly onFailure: OnFailureDestination;
 
   constructor(scope: Construct, id: string, props: PulseStreamProcessingProps) {
     super(scope, id);
@@ -124,6 +134,7 @@ export class PulseStreamProcessing extends Construct {
       consumer.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: deadLetterTopics }));
     }
 
+    this.onFailure = onFailure;
     this.failureDestination = this.createFailureDestination(onFailure);
     const functions: Record<ConsumerName, PulseFunction> = { enrichment: this.enrichment, aggregation: this.aggregation };
     const mappings: ConsumerMapping[] = [];
@@ -143,6 +154,7 @@ export class PulseStreamProcessing extends Construct {
           startingPosition: lambda.StartingPosition[settings.startingPosition],
           ...(polling ? this.provisionedOptions(polling, stream.name) : {}),
         });
+        if (polling) PulseStreamProcessing.setMaxRecordAge(mapping, polling);
         mappings.push({ consumer, stream: stream.name, groupId, mapping });
       }
     }
@@ -150,14 +162,27 @@ export class PulseStreamProcessing extends Construct {
   }
 
   private provisionedOptions(polling: ProvisionedPolling, stream: string): Partial<lambda.EventSourceMappingProps> {
+    const onFailure = polling.onFailure ?? 'none';
+    if (onFailure !== 'none' && (polling.retryAttempts === undefined || polling.retryAttempts === -1)) {
+      throw new Error('PulseStreamProcessing: an on-failure destination needs retryAttempts from 0 to 10000 (AWS caps unbounded retries at 10 then)');
+    }
     return {
       provisionedPollerConfig: { minimumPollers: polling.minimumPollers, maximumPollers: polling.maximumPollers },
       ...(polling.retryAttempts === undefined ? {} : { retryAttempts: polling.retryAttempts }),
-      ...(polling.maxRecordAge === undefined ? {} : { maxRecordAge: polling.maxRecordAge }),
       ...(polling.bisectBatchOnError ? { bisectBatchOnError: true } : {}),
       ...(polling.reportBatchItemFailures ? { reportBatchItemFailures: true } : {}),
-      ...this.onFailureOf(polling.onFailure ?? 'none', stream),
+      ...(onFailure === 'none' ? {} : { metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] } }),
+      ...this.onFailureOf(onFailure, stream),
     };
+  }
+
+  /**
+   * The record age limit in the template: the CDK's `maxRecordAge` takes 60 s to 7 days, not -1
+   * ("none"), which is what a mapping with an on-failure destination states when no limit is set.
+   */
+  private static setMaxRecordAge(mapping: lambda.EventSourceMapping, polling: ProvisionedPolling): void {
+    const seconds = polling.maxRecordAgeSeconds ?? ((polling.onFailure ?? 'none') === 'none' ? undefined : -1);
+    if (seconds !== undefined) (mapping.node.defaultChild as lambda.CfnEventSourceMapping).maximumRecordAgeInSeconds = seconds;
   }
 
   private onFailureOf(destination: OnFailureDestination, stream: string): Partial<lambda.EventSourceMappingProps> {

@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { PIPELINE } from '../../lambdas/config/pipeline';
+import { maxAvailabilityZones } from '../availabilityZones';
 import type { PulseConfig } from '../config';
 import { PulseKafkaCluster } from '../constructs/kafkaCluster';
 import { PulseKafkaTopics } from '../constructs/kafkaTopics';
@@ -32,10 +33,15 @@ export class PulseDataStack extends Stack {
     const { config } = props;
     const onFailure = config.pollers?.onFailure ?? 'none';
 
+    const { network } = config;
     this.network = new PulseNetwork(this, 'Network', {
-      ...(config.network.mode === 'existing' ? { existingVpcId: config.network.vpcId } : {}),
-      ...(config.network.mode === 'new'
+      maxAvailabilityZones: maxAvailabilityZones(config.env?.region, config.kafka.mode),
+      ...(network.mode === 'existing'
+        ? { existingVpcId: network.vpcId, ...(network.availabilityZones ? { availabilityZones: network.availabilityZones } : {}) }
+        : {}),
+      ...(network.mode === 'new'
         ? {
+            ...(network.availabilityZoneIds ? { availabilityZoneIds: network.availabilityZoneIds } : {}),
             // The mappings' pollers deliver discarded batches from inside the VPC.
             additionalInterfaceEndpoints: [
               ...(onFailure === 'sqs' ? [ec2.InterfaceVpcEndpointAwsService.SQS] : []),
@@ -51,15 +57,20 @@ export class PulseDataStack extends Stack {
       subnets: this.network.subnets,
       clientSecurityGroup: this.network.functionSecurityGroup,
       ...(kafka.mode === 'existing'
-        ? { existingClusterArn: kafka.clusterArn, ...(kafka.securityGroupId ? { existingClusterSecurityGroupId: kafka.securityGroupId } : {}) }
+        ? { existingClusterArn: kafka.clusterArn, existingClusterSecurityGroupId: kafka.securityGroupId, existingClusterPollerRules: kafka.pollerRules }
         : { clusterName: `${PIPELINE.projectName}-${config.stage}`, kind: kafka.mode }),
       ...(kafka.mode === 'provisioned' ? { brokerInstanceType: kafka.brokerInstanceType } : {}),
     });
     // The event source mappings' pollers run with the cluster's security group and reach STS and Lambda through the endpoints.
-    if (this.cluster.securityGroup) this.network.allowEndpointAccessFrom(this.cluster.securityGroup);
-    this.topics = new PulseKafkaTopics(this, 'Topics', { cluster: this.cluster, placement: this.network.functionPlacement });
-    // The topics function reaches the MSK API through a VPC endpoint: create the endpoints first.
-    this.topics.node.addDependency(...this.network.interfaceEndpoints.values());
+    this.network.allowEndpointAccessFrom(this.cluster.securityGroup);
+    this.topics = new PulseKafkaTopics(this, 'Topics', {
+      cluster: this.cluster,
+      placement: this.network.functionPlacement,
+      // The topics function reaches the MSK API through a VPC endpoint and the brokers on 9098: create those first.
+      connectsThrough: [...this.network.interfaceEndpoints.values(), this.cluster.clientAccess],
+    });
+    // The topics function is this stack's function in the VPC: keep its role until its network interfaces are gone.
+    if (this.topics.handler?.role) this.network.keepRoleUntilDeleted(this.topics.handler.role);
     this.storage = new PulseStorage(this, 'Storage');
     if (config.keyspaces) this.keyspaces = new PulseKeyspacesMirror(this, 'Keyspaces', { retention: Duration.days(config.retentionDays) });
 

@@ -3,7 +3,7 @@
  * producer, the query API, and the dashboard and alarms. It reads the data stack's cluster,
  * network and tables, and can be replaced without touching any data.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { metricsNamespaceOf } from '../../lambdas/config/metrics';
 import { PIPELINE } from '../../lambdas/config/pipeline';
@@ -52,7 +52,7 @@ export class PulsePipelineStack extends Stack {
               minimumPollers: pollers.minimumPollers,
               maximumPollers: pollers.maximumPollers,
               ...(pollers.retryAttempts === undefined ? {} : { retryAttempts: pollers.retryAttempts }),
-              ...(pollers.maxRecordAgeSeconds === undefined ? {} : { maxRecordAge: Duration.seconds(pollers.maxRecordAgeSeconds) }),
+              ...(pollers.maxRecordAgeSeconds === undefined ? {} : { maxRecordAgeSeconds: pollers.maxRecordAgeSeconds }),
               bisectBatchOnError: pollers.bisectBatchOnError,
               reportBatchItemFailures: pollers.reportBatchItemFailures,
               onFailure: pollers.onFailure,
@@ -67,7 +67,12 @@ export class PulsePipelineStack extends Stack {
       eventsPerSecond: config.producerEventsPerSecond,
       environment,
     });
-    this.queryApi = new PulseQueryApi(this, 'Query', { storage: data.storage, corsOrigins: config.corsOrigins, environment });
+    this.queryApi = new PulseQueryApi(this, 'Query', {
+      apiName: `Pulse-${config.stage}`,
+      storage: data.storage,
+      corsOrigins: config.corsOrigins,
+      environment,
+    });
     this.observability = new PulseObservability(this, 'Observability', {
       stage: config.stage,
       metricsNamespace,
@@ -79,6 +84,8 @@ export class PulsePipelineStack extends Stack {
       },
       api: this.queryApi.api,
       tables: { events: data.storage.events, aggregates: data.storage.aggregates },
+      ...(this.processing.onFailure === 'none' ? {} : { discardingMappings: this.processing.mappings }),
+      topicWrites: (topic, period) => data.cluster.metricTopicWrites(topic, period),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.queryApi.url, description: 'HTTP API base URL (GET /health, /v1/streams, /)' });

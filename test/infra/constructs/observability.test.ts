@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { PIPELINE } from '../../../lambdas/config/pipeline';
 import { STREAMS } from '../../../lambdas/domain/streams/registry';
 import { ALARM_THRESHOLDS } from '../../../lib/constructs/observability';
-import { SYNTH_TIMEOUT_MS, logicalIdOf, synthesizePulse, type SynthesizedPulse } from '../helpers/pulseApp';
+import { SYNTH_TIMEOUT_MS, VARIANTS, logicalIdOf, synthesizePulse, type SynthesizedPulse } from '../helpers/pulseApp';
 
 let result: SynthesizedPulse;
 
@@ -20,9 +20,9 @@ function alarmProperties(key: string): Record<string, unknown> {
 const FUNCTIONS = ['producer', 'enrichment', 'aggregation', 'query'] as const;
 
 describe('PulseObservability', () => {
-  it('has an alarm per function on errors and on throttles, per consumer on OffsetLag, per stream on dead letters, per consumer and stream on freshness, and two on the API', () => {
+  it('has an alarm per function on errors and on throttles, per consumer on OffsetLag, per stream on dead letters, per consumer and stream on freshness and on stalling, and two on the API', () => {
     // Prepare
-    const expected = FUNCTIONS.length * 2 + 2 + STREAMS.length + 2 * STREAMS.length + 2;
+    const expected = FUNCTIONS.length * 2 + 2 + STREAMS.length + 2 * 2 * STREAMS.length + 2;
 
     // Assess
     result.pipeline.resourceCountIs('AWS::CloudWatch::Alarm', expected);
@@ -71,6 +71,72 @@ describe('PulseObservability', () => {
       Threshold: 5 * 60_000,
     });
   });
+
+  it('alarms on every record a mapping with an on-failure destination gives up on, per consumer and stream', () => {
+    // Prepare
+    const withDestination = synthesizePulse({ stage: 'onfail', minPollers: '1', onFailure: 'sqs', retryAttempts: '2' });
+    const observability = withDestination.stacks.pipeline.observability;
+    const resources = withDestination.pipeline.toJSON().Resources;
+
+    // Assess
+    expect([...result.stacks.pipeline.observability.alarms.keys()].filter((key) => key.endsWith('-discarded'))).toEqual([]);
+    for (const { consumer, stream, mapping } of withDestination.stacks.pipeline.processing.mappings) {
+      const alarm = observability.alarms.get(`${consumer}-${stream}-discarded`);
+      const properties = resources[logicalIdOf(alarm as never)].Properties;
+      expect(properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      const metrics = properties.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: unknown; Period: number; Stat: string } }[];
+      expect(metrics.find((metric) => metric.Expression)?.Expression).toBe('FILL(delivered, 0) + FILL(dropped, 0)');
+      const dimensions = [{ Name: 'EventSourceMappingUUID', Value: { Ref: logicalIdOf(mapping) } }];
+      expect(metrics.filter((metric) => metric.MetricStat).map((metric) => metric.MetricStat)).toEqual([
+        { Metric: { Namespace: 'AWS/Lambda', MetricName: 'OnFailureDestinationDeliveredEventCount', Dimensions: dimensions }, Period: 60, Stat: 'Sum' },
+        { Metric: { Namespace: 'AWS/Lambda', MetricName: 'DroppedEventCount', Dimensions: dimensions }, Period: 60, Stat: 'Sum' },
+      ]);
+    }
+  }, SYNTH_TIMEOUT_MS);
+
+  it.each(['enrichment', 'aggregation'] as const)('alarms when records reach a topic but %s handles no batch of that stream for fifteen minutes', (consumer) => {
+    // Act
+    const properties = alarmProperties(`${consumer}-orders-stalled`);
+
+    // Assess
+    expect(properties).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching' });
+    const metrics = properties.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: unknown; Period: number; Stat: string } }[];
+    expect(metrics.find((metric) => metric.Expression)?.Expression).toBe('IF((FILL(messagesIn, 0) + FILL(produced, 0)) > 0 AND FILL(handled, 0) == 0, 1, 0)');
+    const stat = (id: string) => metrics.find((metric) => metric.Id === id)?.MetricStat;
+    expect(stat('messagesIn')).toEqual({
+      Metric: { Namespace: 'AWS/Kafka', MetricName: 'MessagesInPerSec', Dimensions: [{ Name: 'Cluster Name', Value: 'pulse-dev' }, { Name: 'Topic', Value: 'orders' }] },
+      Period: 300,
+      Stat: 'Sum',
+    });
+    expect(stat('produced')).toMatchObject({ Metric: { Namespace: 'Pulse/dev', MetricName: 'EventsProduced' }, Stat: 'Sum' });
+    expect(stat('handled')).toEqual({
+      Metric: { Namespace: 'Pulse/dev', MetricName: 'NewestRecordAge', Dimensions: [{ Name: 'service', Value: `pulse-${consumer}` }, { Name: 'stream', Value: 'orders' }] },
+      Period: 300,
+      Stat: 'SampleCount',
+    });
+  });
+
+  it('sums a provisioned cluster’s per-broker topic input, and counts only the producer’s records on an existing cluster', () => {
+    // Prepare
+    const expressionOf = (result: SynthesizedPulse) => {
+      const alarm = result.stacks.pipeline.observability.alarms.get('aggregation-tickets-stalled');
+      const metrics = result.pipeline.toJSON().Resources[logicalIdOf(alarm as never)].Properties.Metrics as { Expression?: string; MetricStat?: { Metric: { Dimensions: unknown } } }[];
+      return { expression: metrics.find((metric) => metric.Expression)?.Expression, dimensions: metrics.map((metric) => metric.MetricStat?.Metric.Dimensions) };
+    };
+
+    // Act
+    const provisioned = expressionOf(synthesizePulse(VARIANTS.provisioned));
+    const existing = expressionOf(synthesizePulse(VARIANTS.existing));
+
+    // Assess
+    expect(provisioned.expression).toBe('IF((FILL(bytesInBroker1, 0) + FILL(bytesInBroker2, 0) + FILL(produced, 0)) > 0 AND FILL(handled, 0) == 0, 1, 0)');
+    expect(provisioned.dimensions).toContainEqual([
+      { Name: 'Broker ID', Value: '2' },
+      { Name: 'Cluster Name', Value: 'pulse-prod' },
+      { Name: 'Topic', Value: 'tickets' },
+    ]);
+    expect(existing.expression).toBe('IF((FILL(produced, 0)) > 0 AND FILL(handled, 0) == 0, 1, 0)');
+  }, SYNTH_TIMEOUT_MS);
 
   it('alarms on API 5xx responses and p95 latency', () => {
     // Prepare

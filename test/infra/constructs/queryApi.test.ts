@@ -44,6 +44,15 @@ describe('PulseQueryApi', () => {
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', responseLatency: '$context.responseLatency' });
   });
 
+  it('names the HTTP API after the stage, so two stages in one account can be told apart', () => {
+    // Prepare
+    const prod = synthesizePulse({ stage: 'prod' });
+
+    // Assess
+    result.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'Pulse-dev' });
+    prod.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'Pulse-prod' });
+  }, SYNTH_TIMEOUT_MS);
+
   it('answers CORS preflights for the configured origins, GET only', () => {
     result.pipeline.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',

@@ -77,6 +77,28 @@ describe('PulseStreamProcessing', () => {
     });
   });
 
+  it.each(['provisioned', 'sqsFailures', 's3Failures'])(
+    'states retries and record age on every mapping of the %s deployment, which has an on-failure destination (AWS would cap "retry forever" at 10)',
+    (name) => {
+      // Prepare
+      const mappings = Object.values(variant(name).pipeline.findResources('AWS::Lambda::EventSourceMapping')).map((mapping) => mapping.Properties);
+
+      // Assess
+      expect(mappings).toHaveLength(CONSUMERS.length * STREAMS.length);
+      for (const mapping of mappings) {
+        expect(mapping.DestinationConfig.OnFailure.Destination).toBeDefined();
+        expect(mapping.MaximumRetryAttempts).toEqual(expect.any(Number));
+        expect(mapping.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+        expect(mapping.MaximumRecordAgeInSeconds).toBe(name === 'provisioned' ? 3600 : -1);
+        expect(mapping.MetricsConfig).toEqual({ Metrics: ['EventCount'] });
+      }
+    },
+  );
+
+  it('publishes no event source mapping metrics without an on-failure destination', () => {
+    variant('serverless').pipeline.allResourcesProperties('AWS::Lambda::EventSourceMapping', { MetricsConfig: Match.absent() });
+  });
+
   it.each(MAPPINGS)('sends what %s gives up on for %s to the stream’s dead-letter topic on the same cluster', (consumer, stream) => {
     variant('provisioned').pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalIdOf(variant('provisioned').stacks.pipeline.processing[consumer]) },

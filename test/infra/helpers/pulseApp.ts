@@ -22,10 +22,15 @@ export const EXISTING = {
   clusterSecurityGroupId: 'sg-0123456789abcdef0',
 } as const;
 
-/** What `Vpc.fromLookup` would have cached in `cdk.context.json` for the existing VPC. */
-export const EXISTING_VPC_LOOKUP = {
-  [`vpc-provider:account=${EXISTING.account}:filter.vpc-id=${EXISTING.vpcId}:region=${EXISTING.region}:returnAsymmetricSubnets=true`]: {
-    vpcId: EXISTING.vpcId,
+/** The cache key `Vpc.fromLookup` gives a VPC of the existing-cluster account and region. */
+function vpcLookupKey(vpcId: string): string {
+  return `vpc-provider:account=${EXISTING.account}:filter.vpc-id=${vpcId}:region=${EXISTING.region}:returnAsymmetricSubnets=true`;
+}
+
+/** A looked-up VPC whose private subnets are `subnets` (`[id, AZ]`). */
+function lookedUpVpc(vpcId: string, subnets: readonly (readonly [string, string])[]): Record<string, unknown> {
+  return {
+    vpcId,
     vpcCidrBlock: '10.20.0.0/16',
     ownerAccountId: EXISTING.account,
     availabilityZones: [],
@@ -33,13 +38,55 @@ export const EXISTING_VPC_LOOKUP = {
       {
         name: 'Private',
         type: 'Private',
-        subnets: [
-          { subnetId: 'subnet-0aaaaaaaaaaaaaaa1', cidr: '10.20.0.0/20', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0aaaaaaaaaaaaaaa1' },
-          { subnetId: 'subnet-0bbbbbbbbbbbbbbb2', cidr: '10.20.16.0/20', availabilityZone: 'eu-west-1b', routeTableId: 'rtb-0bbbbbbbbbbbbbbb2' },
-        ],
+        subnets: subnets.map(([subnetId, availabilityZone], index) => ({
+          subnetId,
+          cidr: `10.20.${index * 16}.0/20`,
+          availabilityZone,
+          routeTableId: subnetId.replace('subnet-', 'rtb-'),
+        })),
       },
     ],
+  };
+}
+
+/** A cluster security group whose lookup reports that it allows all outbound traffic. */
+export const OPEN_EGRESS_GROUP_ID = 'sg-0fedcba9876543210';
+
+/** What `SecurityGroup.fromLookupById` would have cached: the existing cluster's group limits egress, the other allows all. */
+export const EXISTING_SECURITY_GROUP_LOOKUP = {
+  [`security-group:account=${EXISTING.account}:region=${EXISTING.region}:securityGroupId=${EXISTING.clusterSecurityGroupId}`]: {
+    securityGroupId: EXISTING.clusterSecurityGroupId,
+    allowAllOutbound: false,
   },
+  [`security-group:account=${EXISTING.account}:region=${EXISTING.region}:securityGroupId=${OPEN_EGRESS_GROUP_ID}`]: {
+    securityGroupId: OPEN_EGRESS_GROUP_ID,
+    allowAllOutbound: true,
+  },
+};
+
+/** The existing VPC's private subnets: four, two of them in one AZ, across three AZs. */
+export const EXISTING_SUBNETS = {
+  a1: 'subnet-0aaaaaaaaaaaaaaa1',
+  a2: 'subnet-0aaaaaaaaaaaaaaa2',
+  b: 'subnet-0bbbbbbbbbbbbbbb2',
+  c: 'subnet-0cccccccccccccccc3',
+} as const;
+
+/** A VPC whose private subnets are all in one AZ, which cannot hold an MSK cluster. */
+export const ONE_ZONE_VPC_ID = 'vpc-0111111111111111a';
+
+/** What `Vpc.fromLookup` would have cached in `cdk.context.json` for the existing VPC (and the one-AZ VPC). */
+export const EXISTING_VPC_LOOKUP = {
+  [vpcLookupKey(EXISTING.vpcId)]: lookedUpVpc(EXISTING.vpcId, [
+    [EXISTING_SUBNETS.a2, 'eu-west-1a'],
+    [EXISTING_SUBNETS.b, 'eu-west-1b'],
+    [EXISTING_SUBNETS.a1, 'eu-west-1a'],
+    [EXISTING_SUBNETS.c, 'eu-west-1c'],
+  ]),
+  [vpcLookupKey(ONE_ZONE_VPC_ID)]: lookedUpVpc(ONE_ZONE_VPC_ID, [
+    ['subnet-0dddddddddddddd01', 'eu-west-1a'],
+    ['subnet-0dddddddddddddd02', 'eu-west-1a'],
+  ]),
 };
 
 /** The deployments the tests synthesize, by name: the default and one per cluster mode. */
@@ -69,6 +116,7 @@ export const VARIANTS = {
     account: EXISTING.account,
     region: EXISTING.region,
     ...EXISTING_VPC_LOOKUP,
+    ...EXISTING_SECURITY_GROUP_LOOKUP,
   },
 } satisfies Record<string, Record<string, unknown>>;
 
@@ -77,13 +125,21 @@ export type VariantName = keyof typeof VARIANTS;
 
 /** Variants that differ only in the on-failure destination, for the checks that must see every resource kind. */
 export const FAILURE_DESTINATION_VARIANTS = {
-  sqsFailures: { stage: 'sqs', minPollers: '1', onFailure: 'sqs' },
-  snsFailures: { stage: 'sns', minPollers: '1', onFailure: 'sns' },
-  s3Failures: { stage: 's3', minPollers: '1', onFailure: 's3' },
+  sqsFailures: { stage: 'sqs', minPollers: '1', onFailure: 'sqs', retryAttempts: '2' },
+  snsFailures: { stage: 'sns', minPollers: '1', onFailure: 'sns', retryAttempts: '2' },
+  s3Failures: { stage: 's3', minPollers: '1', onFailure: 's3', retryAttempts: '2' },
+} satisfies Record<string, Record<string, unknown>>;
+
+/** Variants that place the network differently: AZs pinned by ID, and a new cluster in the existing VPC. */
+export const NETWORK_VARIANTS = {
+  /** A provisioned cluster in three AZs pinned by ID, env-agnostic (the README's `availabilityZoneIds` example). */
+  pinnedZones: { stage: 'east', clusterMode: 'provisioned', availabilityZoneIds: 'use1-az1,use1-az2,use1-az4' },
+  /** A provisioned cluster created in the existing VPC (four private subnets across three AZs). */
+  existingVpc: { stage: 'vpc', clusterMode: 'provisioned', existingVpcId: EXISTING.vpcId, account: EXISTING.account, region: EXISTING.region, ...EXISTING_VPC_LOOKUP },
 } satisfies Record<string, Record<string, unknown>>;
 
 /** Every variant the checks (cdk-nag, cfn-lint) run over. */
-export const ALL_VARIANTS = { ...VARIANTS, ...FAILURE_DESTINATION_VARIANTS };
+export const ALL_VARIANTS = { ...VARIANTS, ...FAILURE_DESTINATION_VARIANTS, ...NETWORK_VARIANTS };
 
 /** How long synthesizing a few variants may take (esbuild bundles five functions per synth). */
 export const SYNTH_TIMEOUT_MS = 120_000;
@@ -140,7 +196,11 @@ export function synthesizeBeforeAll(variants: Readonly<Record<string, Readonly<R
 
 /** An empty stack with the app's feature flags (and cached lookups), to test one construct in. */
 export function bareStack(props: StackProps = {}): Stack {
-  return new Stack(new App({ context: { ...cdkJson.context, ...EXISTING_VPC_LOOKUP }, analyticsReporting: false, outdir: OUTDIR }), 'Test', props);
+  return new Stack(
+    new App({ context: { ...cdkJson.context, ...EXISTING_VPC_LOOKUP, ...EXISTING_SECURITY_GROUP_LOOKUP }, analyticsReporting: false, outdir: OUTDIR }),
+    'Test',
+    props,
+  );
 }
 
 /** An asset hash: the name of a bundled zip or a staged file. */

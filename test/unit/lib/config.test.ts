@@ -1,8 +1,17 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PIPELINE } from '../../../lambdas/config/pipeline';
-import { ConfigError, configFromContext } from '../../../lib/config';
+import { ConfigError, SETTING_KEYS, configFromContext } from '../../../lib/config';
 
 const CLUSTER_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/shared/abcd1234-abcd-cafe-abab-9876543210ab-4';
-const EXISTING = { clusterMode: 'existing', existingClusterArn: CLUSTER_ARN, existingVpcId: 'vpc-0abc1234def567890', account: '123456789012', region: 'eu-west-1' };
+const EXISTING = {
+  clusterMode: 'existing',
+  existingClusterArn: CLUSTER_ARN,
+  clusterSecurityGroupId: 'sg-0123456789abcdef0',
+  existingVpcId: 'vpc-0abc1234def567890',
+  account: '123456789012',
+  region: 'eu-west-1',
+};
 
 /** The message of the ConfigError `context` raises. */
 function problemsOf(context: Record<string, unknown>): string {
@@ -63,10 +72,12 @@ describe('configFromContext', () => {
 
   it('reads an existing cluster in an existing VPC, with the target environment', () => {
     // Act
-    const config = configFromContext({ ...EXISTING, clusterSecurityGroupId: 'sg-0123456789abcdef0' });
+    const config = configFromContext(EXISTING);
+    const present = configFromContext({ ...EXISTING, clusterPollerRules: 'present' });
 
     // Assess
-    expect(config.kafka).toEqual({ mode: 'existing', clusterArn: CLUSTER_ARN, securityGroupId: 'sg-0123456789abcdef0' });
+    expect(config.kafka).toEqual({ mode: 'existing', clusterArn: CLUSTER_ARN, securityGroupId: 'sg-0123456789abcdef0', pollerRules: 'add' });
+    expect(present.kafka).toMatchObject({ pollerRules: 'present' });
     expect(config.network).toEqual({ mode: 'existing', vpcId: 'vpc-0abc1234def567890' });
     expect(config.env).toEqual({ account: '123456789012', region: 'eu-west-1' });
   });
@@ -109,6 +120,32 @@ describe('configFromContext', () => {
     });
   });
 
+  it('pins a new VPC’s AZs by ID, two or three of them', () => {
+    // Act
+    const config = configFromContext({ availabilityZoneIds: 'use1-az1, use1-az2,use1-az4' });
+
+    // Assess
+    expect(config.network).toEqual({ mode: 'new', availabilityZoneIds: ['use1-az1', 'use1-az2', 'use1-az4'] });
+  });
+
+  it('chooses AZ IDs MSK supports for a new VPC in a known region whose AZ names may stand for use1-az3', () => {
+    // Act
+    const east = configFromContext({ account: '123456789012', region: 'us-east-1' });
+    const west = configFromContext({ account: '123456789012', region: 'eu-west-1' });
+
+    // Assess
+    expect(east.network).toEqual({ mode: 'new', availabilityZoneIds: ['use1-az1', 'use1-az2'] });
+    expect(west.network).toEqual({ mode: 'new' });
+  });
+
+  it('reads the AZs of an existing VPC by name', () => {
+    // Act
+    const config = configFromContext({ ...EXISTING, availabilityZones: 'eu-west-1b,eu-west-1c' });
+
+    // Assess
+    expect(config.network).toEqual({ mode: 'existing', vpcId: 'vpc-0abc1234def567890', availabilityZones: ['eu-west-1b', 'eu-west-1c'] });
+  });
+
   it('reads CORS origins as a comma-separated list', () => {
     // Act
     const config = configFromContext({ corsOrigins: 'https://pulse.example.com, http://localhost:3000' });
@@ -141,8 +178,25 @@ describe('configFromContext', () => {
       [{ bisectOnError: true }, 'bisectOnError: only valid with provisioned pollers'],
       [{ partialBatchResponse: true }, 'partialBatchResponse: only valid with provisioned pollers'],
       [{ onFailure: 'sqs' }, 'onFailure: only valid with provisioned pollers: set minPollers (and maxPollers); AWS offers it in provisioned mode only'],
+      [{ minPollers: 1, onFailure: 'sqs' }, 'retryAttempts: required with onFailure, from 0 to 10000: with an on-failure destination AWS caps "retry until success" (-1) at 10 retries'],
+      [{ minPollers: 1, onFailure: 'kafka', retryAttempts: -1 }, 'retryAttempts: required with onFailure, from 0 to 10000'],
       [{ clustermode: 'provisioned' }, 'clustermode: not a Pulse setting (did you mean clusterMode?)'],
+      [{ ...EXISTING, clusterSecurityGroupId: undefined }, "clusterSecurityGroupId: required with clusterMode=existing (the mappings' pollers use the cluster's security group"],
+      [{ ...EXISTING, clusterPollerRules: 'skip' }, 'clusterPollerRules: must be one of add, present (got "skip")'],
+      [{ clusterPollerRules: 'present' }, 'clusterPollerRules: only valid with clusterMode=existing'],
       [{ stage: { name: 'dev' } }, 'stage: expected a single value, got {"name":"dev"}'],
+      [{ availabilityZoneIds: 'use1-az1,use1-az3' }, 'availabilityZoneIds: MSK does not place client subnets in use1-az3; choose other AZ IDs'],
+      [{ availabilityZoneIds: 'use1-az1,euw1-az2' }, 'availabilityZoneIds: must all be AZs of one region (got use1-az1, euw1-az2)'],
+      [{ availabilityZoneIds: 'use1-az1' }, 'availabilityZoneIds: must list 2 to 3 different values, comma-separated: MSK takes 2 or 3 client subnets, each in its own AZ (got "use1-az1")'],
+      [{ availabilityZoneIds: 'use1-az1,use1-az1' }, 'availabilityZoneIds: must list 2 to 3 different values'],
+      [{ availabilityZoneIds: 'us-east-1a,us-east-1b' }, 'availabilityZoneIds: must be AZ IDs such as use1-az1 (ZoneId in aws ec2 describe-availability-zones) (not "us-east-1a", "us-east-1b")'],
+      [
+        { account: '123456789012', region: 'us-west-1', clusterMode: 'provisioned', availabilityZoneIds: 'usw1-az1,usw1-az2,usw1-az3' },
+        'availabilityZoneIds: must list 2 different values, comma-separated: a provisioned cluster in us-west-1 takes 2 subnets',
+      ],
+      [{ ...EXISTING, availabilityZoneIds: 'euw1-az1,euw1-az2' }, 'availabilityZoneIds: only valid for a new VPC: an existing VPC is looked up by AZ name; choose its AZs with availabilityZones'],
+      [{ availabilityZones: 'eu-west-1a,eu-west-1b' }, 'availabilityZones: only valid with existingVpcId (a new VPC is placed by AZ ID: availabilityZoneIds)'],
+      [{ ...EXISTING, availabilityZones: 'eu-west-1a,us-east-1b' }, 'availabilityZones: us-east-1b not in region eu-west-1'],
     ])('%j with a message naming the setting and the valid choices', (context, message) => {
       // Act
       const problems = problemsOf(context);
@@ -163,5 +217,15 @@ describe('configFromContext', () => {
         '  - keyspaces: must be true or false (got "on")',
       ]);
     });
+  });
+
+  it('has every setting in the README’s settings table', () => {
+    // Prepare
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const table = readme.split('\n').filter((line) => line.startsWith('| `'));
+
+    // Assess
+    const undocumented = SETTING_KEYS.filter((key) => !table.some((row) => row.split('|')[1]?.includes(`\`${key}\``)));
+    expect(undocumented).toEqual([]);
   });
 });
