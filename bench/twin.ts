@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Command, InvalidArgumentError } from 'commander';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { createKafkaPort } from '../lambdas/adapters/kafka';
 import { AggregatesRepository } from '../lambdas/adapters/dynamodb/aggregatesRepository';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client';
 import { PIPELINE, consumerGroupId } from '../lambdas/config/pipeline';
@@ -21,7 +21,7 @@ import { seededRandom } from '../lambdas/domain/random';
 import { STREAMS } from '../lambdas/domain/streams/registry';
 import type { AnyStreamDefinition } from '../lambdas/domain/streams/types';
 import { createAggregationHandler } from '../lambdas/handlers/aggregation';
-import { startEventSourceMapping } from '../twin/eventSourceMapping';
+import { startEventSourceMapping } from '../twin/lambda/eventSourceMapping';
 import { findFreePort, startDynamoDbLocal, startKafkaBroker } from '../twin/jvm';
 import { startLocalPipeline } from '../twin/local';
 import { createTable } from '../twin/provision';
@@ -100,21 +100,13 @@ function groundTruth(events: { topic: string; value: string }[]) {
 }
 
 async function produce(brokers: string, events: { topic: string; key: string; value: string }[]): Promise<number> {
-  const producer = new Kafka({ clientId: 'bench-client', brokers: [brokers], logLevel: logLevel.NOTHING }).producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await producer.connect();
+  const producer = createKafkaPort({ kind: 'brokers', brokers: [brokers] }).publisher('bench-client');
   const started = Date.now();
   for (let start = 0; start < events.length; start += 1000) {
     const chunk = events.slice(start, start + 1000);
-    await producer.sendBatch({
-      topicMessages: ['orders', 'tickets'].map((topic) => ({
-        topic,
-        messages: chunk.filter((event) => event.topic === topic).map(({ key, value }) => ({ key, value })),
-      })),
-    });
+    for (const topic of ['orders', 'tickets']) {
+      await producer.send(topic, chunk.filter((event) => event.topic === topic).map(({ key, value }) => ({ key, value })));
+    }
   }
   const elapsed = Date.now() - started;
   await producer.disconnect();

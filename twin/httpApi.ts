@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { LOCAL_ACCOUNT_ID, createLambdaContext, prefixedConsoleLogger, type TwinLogger } from './lambdaRuntime';
+import { LOCAL_ACCOUNT_ID, createLambdaContext, prefixedConsoleLogger, type TwinLogger } from './lambda/runtime';
 
 /** What one served request did, for status lines and tests. */
 export interface HttpRequestInfo {

@@ -4,7 +4,7 @@
  * emulated MSK event source mapping and HTTP API, and runs the producer on its schedule.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaPort } from '../lambdas/adapters/kafka';
 import { PIPELINE, consumerGroupId, type ConsumerName } from '../lambdas/config/pipeline';
 import { TABLE_DEFINITIONS } from '../lambdas/config/tables';
 import { STREAMS } from '../lambdas/domain/streams/registry';
@@ -15,7 +15,7 @@ import { producerFromEnvironment } from '../lambdas/handlers/producer';
 import { queryFromEnvironment } from '../lambdas/handlers/query';
 import { resolveBackend, startDockerServices, type BackendChoice, type DockerServicesOptions } from './docker';
 import { assertCanStart } from './doctor';
-import { startEventSourceMapping, type EventSourceMappingHandle } from './eventSourceMapping';
+import { startEventSourceMapping, type EventSourceMappingHandle } from './lambda/eventSourceMapping';
 import { startHttpApi } from './httpApi';
 import { createTable, createTopics, topicsOf } from './provision';
 import { defaultCacheDir, resolveJvmArtifacts, startDynamoDbLocal, startKafkaBroker } from './jvm';
@@ -134,8 +134,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       options.onProgress(`backend: external (Kafka at ${kafkaBrokers}, DynamoDB at ${dynamoDbEndpoint})`);
     }
 
-    const kafka = new Kafka({ clientId: `${PIPELINE.projectName}-twin`, brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
-    const created = await createTopics(kafka, topicsOf(STREAMS));
+    const kafka = createKafkaPort({ kind: 'brokers', brokers: kafkaBrokers.split(',') });
+    const admin = await kafka.admin(`${PIPELINE.projectName}-twin`);
+    stack.push(() => admin.close());
+    const created = await createTopics(admin, topicsOf(STREAMS));
     options.onProgress(`topics: ${topicsOf(STREAMS).join(', ')}${created.length > 0 ? ` (created ${created.length})` : ''}`);
     const dynamo = new DynamoDBClient({ endpoint: dynamoDbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     stack.push(async () => dynamo.destroy());
@@ -179,6 +181,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           functionName: `${PIPELINE.projectName}-${consumer}`,
           handler: (event) => consumers[consumer].invoke(event),
           redelivery: options.redelivery,
+          kafka,
         });
         mappings.push(mapping);
         stack.push(() => mapping.stop());
@@ -194,9 +197,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     }
     options.onProgress('api: /health answered ok');
 
-    const status = new StatusMonitor(kafka, STREAMS, mappings);
+    const status = new StatusMonitor(admin, STREAMS, mappings);
     await status.start();
-    stack.push(() => status.stop());
+    stack.push(async () => status.stop());
 
     if (options.producer) {
       const producer = producerFromEnvironment(environment);

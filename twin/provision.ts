@@ -10,16 +10,15 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { Kafka } from 'kafkajs';
-import { ensureTopicsOn } from '../lambdas/adapters/kafka/admin';
+import type { KafkaAdmin } from '../lambdas/adapters/kafka';
 import { PIPELINE, topicConfigOf } from '../lambdas/config/pipeline';
 import type { TableDefinition } from '../lambdas/config/tables';
 
 export { topicsOf } from '../lambdas/domain/streams/registry';
 
 /** Creates the topics that do not exist yet on the local broker (one replica); returns those it created. */
-export function createTopics(kafka: Kafka, topics: readonly string[]): Promise<string[]> {
-  return ensureTopicsOn(kafka, topics, { partitions: PIPELINE.topics.partitions, replicationFactor: 1, configOf: topicConfigOf });
+export function createTopics(admin: Pick<KafkaAdmin, 'ensureTopics'>, topics: readonly string[]): Promise<string[]> {
+  return admin.ensureTopics(topics, { partitions: PIPELINE.topics.partitions, replicationFactor: 1, configOf: topicConfigOf });
 }
 
 /** The CreateTable request for a definition: on-demand, as on AWS. */

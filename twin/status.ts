@@ -2,7 +2,7 @@
  * The live status of the local twin: events per second arriving on the stream topics (from any
  * producer, the twin's own or an outside client), consumer lag and dead letters.
  */
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin } from '../lambdas/adapters/kafka';
 import { deadLetterTopic } from '../lambdas/config/pipeline';
 import type { AnyStreamDefinition } from '../lambdas/domain/streams/types';
 
@@ -32,21 +32,19 @@ const SAMPLE_MS = 1000;
 
 /** Samples topic offsets and consumer lag once a second. */
 export class StatusMonitor {
-  private admin: Admin | undefined;
   private timer: NodeJS.Timeout | undefined;
   private previous: { at: number; total: number } | undefined;
   private latest: StatusSnapshot = { eventsPerSecond: 0, eventsTotal: 0, lag: 0, deadLetters: 0 };
 
+  /** `admin` stays the caller's: the monitor neither connects nor closes it. */
   constructor(
-    private readonly kafka: Kafka,
+    private readonly admin: KafkaAdmin,
     private readonly streams: readonly AnyStreamDefinition[],
     private readonly consumers: readonly LagSource[],
   ) {}
 
-  /** Connects and takes the first sample. */
+  /** Takes the first sample, then one a second. */
   async start(): Promise<void> {
-    this.admin = this.kafka.admin();
-    await this.admin.connect();
     await this.sample();
     this.timer = setInterval(() => {
       this.sample().catch(() => undefined);
@@ -60,11 +58,9 @@ export class StatusMonitor {
 
   /** Takes a sample now. */
   async sample(): Promise<StatusSnapshot> {
-    const admin = this.admin;
-    if (!admin) throw new Error('status monitor is not started');
     const at = Date.now();
     const sumOffsets = async (topic: string, from: 'low' | 'zero') => {
-      const partitions = await admin.fetchTopicOffsets(topic);
+      const partitions = await this.admin.topicOffsets(topic);
       return partitions.reduce((sum, p) => sum + Number(p.high) - (from === 'low' ? Number(p.low) : 0), 0);
     };
     const [totals, letters, lags] = await Promise.all([
@@ -84,11 +80,9 @@ export class StatusMonitor {
     return this.latest;
   }
 
-  /** Stops sampling and disconnects. */
-  async stop(): Promise<void> {
+  /** Stops sampling. */
+  stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.admin?.disconnect();
-    this.admin = undefined;
   }
 }

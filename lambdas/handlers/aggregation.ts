@@ -15,9 +15,8 @@ import { PIPELINE } from '../config/pipeline';
 import { loadSettings, requireSetting, validationLimitsOf } from '../config/settings';
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { AggregatesRepository, type ApplyOutcome } from '../adapters/dynamodb/aggregatesRepository';
-import { createKafka, kafkaConnectionOf } from '../adapters/kafka/client';
 import { recordsOf, type KafkaRecord } from '../adapters/kafka/mskEvent';
-import { KafkajsPublisher, type KafkaPublisher } from '../adapters/kafka/publisher';
+import { createKafkaPort, kafkaConnectionOf, type KafkaPublisher } from '../adapters/kafka';
 import { foldBatch, type AggregateDelta, type FoldRecord } from '../domain/aggregation';
 import { tallyByStream, validateBatch, type ValidatedRecord } from '../domain/batch';
 import type { AnyStreamDefinition } from '../domain/streams/types';
@@ -148,7 +147,7 @@ export function aggregationFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   const metrics = createMetrics('aggregation', env);
   const connection = kafkaConnectionOf(settings);
   // Connected only when an unprocessable record has to be dead-lettered.
-  const deadLetters = new KafkajsPublisher(() => createKafka(connection, `${PIPELINE.projectName}-aggregation`));
+  const deadLetters = createKafkaPort(connection).publisher(`${PIPELINE.projectName}-aggregation`);
   const invoke = createAggregationHandler({
     aggregates: new AggregatesRepository(createDocumentClient({ endpoint: settings.DYNAMODB_ENDPOINT, region: settings.AWS_REGION }), {
       tableName: requireSetting(settings, 'AGGREGATES_TABLE', 'the aggregation function writes per-minute aggregates there'),

@@ -13,9 +13,8 @@ import { PIPELINE, deadLetterTopic } from '../config/pipeline';
 import { loadSettings, requireSetting, validationLimitsOf } from '../config/settings';
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { EventsRepository, type EventToStore } from '../adapters/dynamodb/eventsRepository';
-import { createKafka, kafkaConnectionOf } from '../adapters/kafka/client';
 import { recordsOf, type KafkaRecord } from '../adapters/kafka/mskEvent';
-import { KafkajsPublisher, MessageTooLargeError, type KafkaPublisher, type OutgoingHeader, type OutgoingMessage } from '../adapters/kafka/publisher';
+import { createKafkaPort, kafkaConnectionOf, MessageTooLargeError, type KafkaPublisher, type OutgoingHeader, type OutgoingMessage } from '../adapters/kafka';
 import { tallyByStream, validateBatch } from '../domain/batch';
 import { invalid, type InvalidRecord, type ValidationLimits } from '../domain/validation';
 import type { HandlerInstance } from './handlerInstance';
@@ -155,7 +154,7 @@ export function createEnrichmentHandler(dependencies: EnrichmentDependencies): (
 export function enrichmentFromEnvironment(env: NodeJS.ProcessEnv = process.env): HandlerInstance<EnrichmentResult> {
   const settings = loadSettings(env);
   const connection = kafkaConnectionOf(settings);
-  const deadLetters = new KafkajsPublisher(() => createKafka(connection, `${PIPELINE.projectName}-enrichment`));
+  const deadLetters = createKafkaPort(connection).publisher(`${PIPELINE.projectName}-enrichment`);
   const logger = createLogger('enrichment', env);
   const metrics = createMetrics('enrichment', env);
   const invoke = createEnrichmentHandler({

@@ -10,10 +10,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import type { Kafka } from 'kafkajs';
 import { createLogger } from '../adapters/logging';
-import { ensureTopicsOn } from '../adapters/kafka/admin';
-import { createKafka, regionOfClusterArn } from '../adapters/kafka/client';
+import { createKafkaPort, regionOfClusterArn, type KafkaAdmin } from '../adapters/kafka';
 import { PIPELINE, topicConfigOf } from '../config/pipeline';
 
 /** The resource's properties as CloudFormation sends them (numbers arrive as strings). */
@@ -30,9 +28,9 @@ export interface KafkaTopicsResponse {
   readonly Data: { readonly Topics: string; readonly Created: string };
 }
 
-/** What the handler needs: a Kafka client for a cluster (kafkajs over IAM on AWS, a fake in tests). */
+/** What the handler needs: a connected admin client of a cluster (IAM over TLS on AWS, a fake in tests). */
 export interface KafkaTopicsDependencies {
-  readonly kafkaOf: (clusterArn: string) => Promise<Pick<Kafka, 'admin'>>;
+  readonly adminOf: (clusterArn: string) => Promise<Pick<KafkaAdmin, 'ensureTopics' | 'close'>>;
   readonly logger?: Logger;
 }
 
@@ -67,7 +65,7 @@ export function physicalIdOf(clusterArn: string): string {
 
 /** Builds the handler around its dependencies. */
 export function createKafkaTopicsHandler(dependencies: KafkaTopicsDependencies): (event: CloudFormationCustomResourceEvent) => Promise<KafkaTopicsResponse> {
-  const { kafkaOf, logger } = dependencies;
+  const { adminOf, logger } = dependencies;
   return async (event) => {
     if (event.RequestType === 'Delete') {
       // Topics hold the stream's records; deleting them with the stack would lose data for good.
@@ -76,7 +74,13 @@ export function createKafkaTopicsHandler(dependencies: KafkaTopicsDependencies):
     }
     const { clusterArn, topics, partitions } = topicsPropertiesOf(event.ResourceProperties);
     // The broker chooses the replication factor: MSK Serverless fixes it, a provisioned cluster has its default.
-    const created = await ensureTopicsOn(await kafkaOf(clusterArn), topics, { partitions, configOf: topicConfigOf });
+    const admin = await adminOf(clusterArn);
+    let created: string[];
+    try {
+      created = await admin.ensureTopics(topics, { partitions, configOf: topicConfigOf });
+    } finally {
+      await admin.close();
+    }
     logger?.info('topics ensured', { requestType: event.RequestType, topics, created });
     return { PhysicalResourceId: physicalIdOf(clusterArn), Data: { Topics: topics.join(','), Created: created.join(',') } };
   };
@@ -87,8 +91,8 @@ let environmentHandler: ReturnType<typeof createKafkaTopicsHandler> | undefined;
 /** The Lambda entry point (the Provider's `onEvent`). */
 export const handler = (event: CloudFormationCustomResourceEvent): Promise<KafkaTopicsResponse> => {
   environmentHandler ??= createKafkaTopicsHandler({
-    kafkaOf: (clusterArn) =>
-      createKafka({ kind: 'msk-iam', clusterArn, region: process.env.AWS_REGION ?? regionOfClusterArn(clusterArn) }, `${PIPELINE.projectName}-topics`),
+    adminOf: (clusterArn) =>
+      createKafkaPort({ kind: 'msk-iam', clusterArn, region: process.env.AWS_REGION ?? regionOfClusterArn(clusterArn) }).admin(`${PIPELINE.projectName}-topics`),
     logger: createLogger('topics'),
   });
   return environmentHandler(event);

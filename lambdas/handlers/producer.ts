@@ -9,8 +9,7 @@ import { createMetrics, type PipelineMetrics } from '../adapters/metrics';
 import { PIPELINE_METRICS } from '../config/metrics';
 import { PIPELINE } from '../config/pipeline';
 import { loadSettings } from '../config/settings';
-import { createKafka, kafkaConnectionOf } from '../adapters/kafka/client';
-import { KafkajsPublisher, type KafkaPublisher } from '../adapters/kafka/publisher';
+import { createKafkaPort, kafkaConnectionOf, type KafkaPublisher } from '../adapters/kafka';
 import { STREAMS } from '../domain/streams/registry';
 import type { AnyStreamDefinition } from '../domain/streams/types';
 import { systemRandom, type RandomSource } from '../domain/random';
@@ -72,7 +71,7 @@ export function createProducerHandler(dependencies: ProducerDependencies): (inpu
 export function producerFromEnvironment(env: NodeJS.ProcessEnv = process.env): HandlerInstance<ProducerResult, ProducerInput | null | undefined> {
   const settings = loadSettings(env);
   const connection = kafkaConnectionOf(settings);
-  const publisher = new KafkajsPublisher(() => createKafka(connection, `${PIPELINE.projectName}-producer`));
+  const publisher = createKafkaPort(connection).publisher(`${PIPELINE.projectName}-producer`);
   const invoke = createProducerHandler({
     publisher,
     eventsPerSecond: settings.PULSE_EVENTS_PER_SECOND,

@@ -2,9 +2,10 @@
  * An in-memory Kafka admin client, for code that creates topics: it knows a set of topics and
  * records each `createTopics` call; its methods are jest mocks, so tests can make one fail.
  */
-import type { ITopicConfig, Kafka } from 'kafkajs';
+import type { Admin, ITopicConfig } from 'kafkajs';
+import { KafkajsAdmin } from '../../lambdas/adapters/kafka/kafkajs/admin';
 
-/** A fake admin client, a fake Kafka client around it, the topics it has and the create calls it received. */
+/** A fake kafkajs admin client, the port's admin over it, the topics it has and the create calls it received. */
 export function fakeKafkaAdmin(existing: readonly string[] = []) {
   const topics = new Set(existing);
   const createCalls: ITopicConfig[][] = [];
@@ -18,6 +19,6 @@ export function fakeKafkaAdmin(existing: readonly string[] = []) {
       return true;
     }),
   };
-  const kafka = { admin: () => admin } as unknown as Pick<Kafka, 'admin'>;
-  return { admin, kafka, topics, createCalls };
+  const portAdmin = new KafkajsAdmin(admin as unknown as Admin);
+  return { admin, portAdmin, topics, createCalls };
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaPort } from '../../lambdas/adapters/kafka';
 import { defaultCacheDir, resolveJvmArtifacts } from './artifacts';
 import {
   assertPortFree,
@@ -169,22 +169,13 @@ async function formatStorage(classpath: string, propertiesFile: string, logDir: 
   }
 }
 
-async function describeClusterOnce(brokers: string): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'pulse-twin-readiness',
-    brokers: [brokers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1_000,
-    requestTimeout: 2_000,
-    retry: { retries: 0 },
-  }).admin();
+/** One readiness probe: connect, describe the cluster, load the group coordinator; fail fast, never retry. */
+async function probeOnce(brokers: string): Promise<void> {
+  const admin = await createKafkaPort({ kind: 'brokers', brokers: [brokers] }).admin('pulse-twin-readiness', { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, retries: 0 });
   try {
-    await admin.connect();
-    await admin.describeCluster();
-    // Creates and loads the offsets topic: ready means consumer groups can join at once.
-    await admin.describeGroups(['pulse-twin-readiness']);
+    await admin.probe();
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close().catch(() => undefined);
   }
 }
 
@@ -231,7 +222,7 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
       logFile: path.join(dir, 'broker.log'),
       port,
       portInUseAdvice,
-      probe: () => describeClusterOnce(brokers),
+      probe: () => probeOnce(brokers),
       readyTimeoutMs: READY_TIMEOUT_MS,
       onProgress: opts.onProgress,
       temporaryDir,

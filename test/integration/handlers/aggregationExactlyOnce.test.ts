@@ -106,13 +106,13 @@ describe('aggregation handler on DynamoDB Local', () => {
         throw new Error('simulated crash after partial writes');
       },
     };
-    await expect(createAggregationHandler({ aggregates: crashing, limits })(buildMskEvent(input.filter((r) => r.offset < 100)))).rejects.toThrow('simulated crash');
+    await expect(createAggregationHandler({ aggregates: crashing, limits })(buildMskEvent(input.filter((r) => Number(r.offset) < 100)))).rejects.toThrow('simulated crash');
     writesLeft = 0;
 
     // Redelivery is re-batched: 0..49, then 50..149 (Lambda may cut batches anywhere).
     const handle = createAggregationHandler({ aggregates: repository, limits });
-    await handle(buildMskEvent(input.filter((r) => r.offset < 50)));
-    await handle(buildMskEvent(input.filter((r) => r.offset >= 50)));
+    await handle(buildMskEvent(input.filter((r) => Number(r.offset) < 50)));
+    await handle(buildMskEvent(input.filter((r) => Number(r.offset) >= 50)));
 
     expect(await totals()).toEqual({ ...groundTruth(input), categories: ['books'] });
   });

@@ -1,7 +1,7 @@
 import { DEFAULT_VALIDATION_LIMITS } from '../../../lambdas/config/settings';
 import type { AggregatesRepository, ApplyOutcome } from '../../../lambdas/adapters/dynamodb/aggregatesRepository';
 import { NotAnMskEventError } from '../../../lambdas/adapters/kafka/mskEvent';
-import type { KafkaPublisher, OutgoingMessage } from '../../../lambdas/adapters/kafka/publisher';
+import type { KafkaPublisher, OutgoingMessage } from '../../../lambdas/adapters/kafka/port';
 import { encodeGroup, type AggregateDelta } from '../../../lambdas/domain/aggregation';
 import { createAggregationHandler } from '../../../lambdas/handlers/aggregation';
 import { EVENT_TIME_MS, aTicket, aView, anOrder, bytesOf } from '../../helpers/events';

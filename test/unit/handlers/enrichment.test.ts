@@ -1,7 +1,7 @@
 import { DEFAULT_VALIDATION_LIMITS } from '../../../lambdas/config/settings';
 import type { EventToStore, RejectedEvent } from '../../../lambdas/adapters/dynamodb/eventsRepository';
-import { NotAnMskEventError } from '../../../lambdas/adapters/kafka/mskEvent';
-import { MessageTooLargeError, type KafkaPublisher, type OutgoingMessage } from '../../../lambdas/adapters/kafka/publisher';
+import { NotAnMskEventError, type KafkaRecord } from '../../../lambdas/adapters/kafka/mskEvent';
+import { MessageTooLargeError, type KafkaPublisher, type OutgoingMessage } from '../../../lambdas/adapters/kafka/port';
 import { DEAD_LETTER_HEADERS, createEnrichmentHandler, deadLetterOf } from '../../../lambdas/handlers/enrichment';
 import { EVENT_TIME_MS, aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
 import { buildMskEvent, type RecordSpec } from '../../helpers/mskEvents';
@@ -343,12 +343,13 @@ describe('enrichment handler', () => {
 describe('deadLetterOf', () => {
   it('caps the detail header at 1024 characters', () => {
     // Prepare
-    const record = {
+    const record: KafkaRecord = {
       topic: 'orders',
       partition: 0,
       offset: 1,
       partitionKey: 'orders-0',
       timestampMs: RECORD_TS,
+      timestampType: 'CREATE_TIME',
       key: null,
       value: Buffer.from('{}'),
       headers: [],

@@ -8,8 +8,8 @@ const TOPICS = ['orders', 'orders.dlq', 'tickets', 'tickets.dlq'];
 /** The handler over a fake cluster that has `existing` topics. */
 function setUp(existing: string[] = []) {
   const fake = fakeKafkaAdmin(existing);
-  const kafkaOf = jest.fn(async (_clusterArn: string) => fake.kafka);
-  return { handle: createKafkaTopicsHandler({ kafkaOf }), kafkaOf, ...fake };
+  const adminOf = jest.fn(async (_clusterArn: string) => fake.portAdmin);
+  return { handle: createKafkaTopicsHandler({ adminOf }), adminOf, ...fake };
 }
 
 /** A CloudFormation event as the Provider framework passes it on. */
@@ -31,13 +31,13 @@ function anEvent(requestType: 'Create' | 'Update' | 'Delete', properties: Record
 describe('kafka topics custom resource handler', () => {
   it('creates every topic on Create, on the cluster of the event, with the partitions of the event', async () => {
     // Prepare
-    const { handle, kafkaOf, createCalls } = setUp();
+    const { handle, adminOf, createCalls } = setUp();
 
     // Act
     const response = await handle(anEvent('Create'));
 
     // Assess
-    expect(kafkaOf).toHaveBeenCalledWith(CLUSTER_ARN);
+    expect(adminOf).toHaveBeenCalledWith(CLUSTER_ARN);
     expect(createCalls).toEqual([TOPICS.map((topic) => ({ topic, numPartitions: 3, ...(topic.endsWith('.dlq') ? { configEntries: [{ name: 'max.message.bytes', value: '2097152' }] } : {}) }))]);
     expect(response).toEqual({ PhysicalResourceId: `${CLUSTER_ARN}/topics`, Data: { Topics: TOPICS.join(','), Created: TOPICS.join(',') } });
   });
@@ -69,13 +69,13 @@ describe('kafka topics custom resource handler', () => {
 
   it('keeps the topics on Delete: it does not even connect to the cluster', async () => {
     // Prepare
-    const { handle, kafkaOf } = setUp(TOPICS);
+    const { handle, adminOf } = setUp(TOPICS);
 
     // Act
     const response = await handle(anEvent('Delete'));
 
     // Assess
-    expect(kafkaOf).not.toHaveBeenCalled();
+    expect(adminOf).not.toHaveBeenCalled();
     expect(response.PhysicalResourceId).toBe(`${CLUSTER_ARN}/topics`);
   });
 
@@ -87,7 +87,6 @@ describe('kafka topics custom resource handler', () => {
     await handle(anEvent('Create'));
 
     // Assess
-    expect(admin.connect).toHaveBeenCalledTimes(1);
     expect(admin.disconnect).toHaveBeenCalledTimes(1);
   });
 
@@ -99,7 +98,7 @@ describe('kafka topics custom resource handler', () => {
     [{ Partitions: 'three' }, 'Partitions must be a positive integer'],
   ])('fails with the property at fault for %j, before connecting', async (properties, message) => {
     // Prepare
-    const { handle, kafkaOf } = setUp();
+    const { handle, adminOf } = setUp();
 
     // Act
     const attempt = handle(anEvent('Create', properties));
@@ -107,7 +106,7 @@ describe('kafka topics custom resource handler', () => {
     // Assess
     await expect(attempt).rejects.toThrow(InvalidTopicsPropertiesError);
     await expect(handle(anEvent('Create', properties))).rejects.toThrow(message);
-    expect(kafkaOf).not.toHaveBeenCalled();
+    expect(adminOf).not.toHaveBeenCalled();
   });
 
   it('reports a failure of the cluster to CloudFormation by rejecting', async () => {
@@ -120,5 +119,6 @@ describe('kafka topics custom resource handler', () => {
 
     // Assess
     await expect(attempt).rejects.toThrow('TOPIC_AUTHORIZATION_FAILED');
+    expect(admin.disconnect).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,4 +1,4 @@
-import type { KafkaPublisher, OutgoingMessage } from '../../../lambdas/adapters/kafka/publisher';
+import type { KafkaPublisher, OutgoingMessage } from '../../../lambdas/adapters/kafka/port';
 import { seededRandom } from '../../../lambdas/domain/random';
 import { findStream } from '../../../lambdas/domain/streams/registry';
 import type { AnyStreamDefinition } from '../../../lambdas/domain/streams/types';

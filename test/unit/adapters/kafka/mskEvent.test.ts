@@ -20,6 +20,7 @@ describe('recordsOf', () => {
         offset: 1205,
         partitionKey: 'orders-2',
         timestampMs: TS,
+        timestampType: 'CREATE_TIME',
         key: Buffer.from('1042'),
         value: Buffer.from('{"eventId":"o-1"}'),
         headers: [],

@@ -1,4 +1,4 @@
-import { createLambdaContext } from '../../../twin/lambdaRuntime';
+import { createLambdaContext } from '../../../../twin/lambda/runtime';
 
 describe('createLambdaContext', () => {
   it('gives every invocation a real context with a fresh request id and a deadline', () => {

@@ -1,57 +1,10 @@
 /**
- * Producing to Kafka behind a small interface, so the client library can be swapped and the
- * handlers unit-tested without a broker.
+ * The kafkajs implementation of {@link KafkaPublisher}: an idempotent producer, connected on first
+ * use and kept for the life of the execution environment (MSK limits new IAM connections per
+ * broker), split into requests the broker takes, and reconnected before its IAM session ends.
  */
 import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
-
-/** One record header: Kafka allows a name to repeat, so headers are a list, not a map. */
-export type OutgoingHeader = readonly [name: string, value: Buffer | string];
-
-/** One message to produce. */
-export interface OutgoingMessage {
-  readonly key: Buffer | string | null;
-  readonly value: Buffer | string | null;
-  /** In order; a repeated name keeps every value, in order. */
-  readonly headers?: readonly OutgoingHeader[];
-}
-
-/** kafkajs takes a map whose repeated names hold lists; every value is kept, in order per name. */
-function toKafkajsHeaders(headers: readonly OutgoingHeader[]): IHeaders {
-  const byName = new Map<string, (Buffer | string)[]>();
-  for (const [name, value] of headers) {
-    const values = byName.get(name);
-    if (values) values.push(value);
-    else byName.set(name, [value]);
-  }
-  const copy: IHeaders = {};
-  for (const [name, values] of byName) copy[name] = values.length === 1 ? (values[0] as Buffer | string) : values;
-  return copy;
-}
-
-/** Produces messages; implementations are idempotent (no duplicates from their own retries). */
-export interface KafkaPublisher {
-  /**
-   * Sends the messages in order.
-   * @throws MessageTooLargeError when the broker refuses one message for its size; those before it were sent
-   */
-  send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
-  disconnect(): Promise<void>;
-}
-
-/** The broker refused one message as larger than the topic takes (`max.message.bytes`). */
-export class MessageTooLargeError extends Error {
-  override readonly name = 'MessageTooLargeError';
-
-  constructor(
-    /** Position in the `send` call's messages; every message before it was sent. */
-    readonly index: number,
-    /** Bytes of the refused message's key, value and headers. */
-    readonly bytes: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { MessageTooLargeError, type KafkaPublisher, type OutgoingHeader, type OutgoingMessage } from '../port';
 
 /**
  * Most bytes of messages in one produce request. A broker checks a record batch as a whole
@@ -60,6 +13,9 @@ export class MessageTooLargeError extends Error {
  * large messages would be refused although each fits; a message larger than this goes alone.
  */
 export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** How long before its IAM session ends a connection is replaced, in ms. */
+export const SESSION_RENEWAL_MARGIN_MS = 60_000;
 
 /** Bytes of a message on the wire, near enough to keep a request under {@link MAX_REQUEST_BYTES}. */
 export function messageBytes(message: OutgoingMessage): number {
@@ -85,21 +41,42 @@ export function requestsOf(messages: readonly OutgoingMessage[], maxBytes = MAX_
   return requests;
 }
 
+/** kafkajs takes a map whose repeated names hold lists; every value is kept, in order per name. */
+export function toKafkajsHeaders(headers: readonly OutgoingHeader[]): IHeaders {
+  const byName = new Map<string, (Buffer | string)[]>();
+  for (const [name, value] of headers) {
+    const values = byName.get(name);
+    if (values) values.push(value);
+    else byName.set(name, [value]);
+  }
+  const copy: IHeaders = {};
+  for (const [name, values] of byName) copy[name] = values.length === 1 ? (values[0] as Buffer | string) : values;
+  return copy;
+}
+
 /** kafkajs's protocol errors for a message or batch over the broker's size limit. */
 const TOO_LARGE_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 
-/**
- * An idempotent kafkajs producer, connected on first use and kept for the life of the execution
- * environment. Idempotence needs at most one request in flight per connection in kafkajs.
- */
+/** What the publisher tells the client it builds: the expiry of each IAM token signed. */
+export interface SessionHooks {
+  onTokenSigned(expiresAtMs: number): void;
+}
+
+/** An idempotent kafkajs producer; see the module comment. */
 export class KafkajsPublisher implements KafkaPublisher {
   private producer: Producer | undefined;
   private connecting: Promise<Producer> | undefined;
+  /** Earliest end of an IAM session of the current connections; never for plaintext. */
+  private sessionEndsAt = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly kafka: Kafka | (() => Promise<Kafka>)) {}
+  constructor(
+    private readonly kafka: Kafka | ((hooks: SessionHooks) => Promise<Kafka>),
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    if (this.producer && this.now() >= this.sessionEndsAt - SESSION_RENEWAL_MARGIN_MS) await this.disconnect();
     const producer = await this.connected();
     for (const request of requestsOf(messages)) {
       try {
@@ -110,6 +87,7 @@ export class KafkajsPublisher implements KafkaPublisher {
             key: message.key,
             value: message.value,
             headers: message.headers ? toKafkajsHeaders(message.headers) : undefined,
+            ...(message.timestamp === undefined ? {} : { timestamp: String(message.timestamp) }),
           })),
         });
       } catch (error) {
@@ -125,12 +103,14 @@ export class KafkajsPublisher implements KafkaPublisher {
     const producer = this.producer;
     this.producer = undefined;
     this.connecting = undefined;
+    this.sessionEndsAt = Number.POSITIVE_INFINITY;
     await producer?.disconnect();
   }
 
   private connected(): Promise<Producer> {
     this.connecting ??= (async () => {
-      const kafka = typeof this.kafka === 'function' ? await this.kafka() : this.kafka;
+      const hooks: SessionHooks = { onTokenSigned: (expiresAtMs) => (this.sessionEndsAt = Math.min(this.sessionEndsAt, expiresAtMs)) };
+      const kafka = typeof this.kafka === 'function' ? await this.kafka(hooks) : this.kafka;
       // murmur2 on the key, as the Java client partitions, so an entity's events land where any other producer would put them.
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
       await producer.connect();

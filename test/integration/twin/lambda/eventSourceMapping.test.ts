@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MSKEvent } from 'aws-lambda';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { startEventSourceMapping, type EventSourceMappingHandle, type EventSourceMappingOptions, type InvocationStats } from '../../../twin/eventSourceMapping';
+import { startEventSourceMapping, type EventSourceMappingHandle, type EventSourceMappingOptions, type InvocationStats } from '../../../../twin/lambda/eventSourceMapping';
 
 const PARTITIONS = 3;
 const brokers = process.env.KAFKA_BROKERS;

@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
-import { KafkajsPublisher, MAX_REQUEST_BYTES, MessageTooLargeError, requestsOf, type OutgoingMessage } from '../../../../lambdas/adapters/kafka/publisher';
+import { MessageTooLargeError, type OutgoingMessage } from '../../../../../lambdas/adapters/kafka/port';
+import { KafkajsPublisher, MAX_REQUEST_BYTES, requestsOf } from '../../../../../lambdas/adapters/kafka/kafkajs/publisher';
 
 const message = (bytes: number, key = 'k'): OutgoingMessage => ({ key, value: Buffer.alloc(bytes - Buffer.byteLength(key), 'x') });
 
@@ -71,5 +72,47 @@ describe('KafkajsPublisher.send', () => {
 
     // Assess
     await expect(sending).rejects.toThrow('broker down');
+  });
+});
+
+describe('KafkajsPublisher and IAM sessions', () => {
+  it('reconnects before the IAM session of its connection ends, and not before', async () => {
+    // Prepare: each new client signs a token that expires 15 minutes after it is made.
+    let now = Date.parse('2026-11-25T04:00:00Z');
+    const clients: { producer: ReturnType<typeof fakeKafka>['producer'] }[] = [];
+    const publisher = new KafkajsPublisher(async (hooks) => {
+      hooks.onTokenSigned(now + 15 * 60_000);
+      const fake = fakeKafka();
+      clients.push({ producer: fake.producer });
+      return fake.kafka;
+    }, () => now);
+
+    // Act
+    await publisher.send('orders', [message(10)]);
+    now += 13 * 60_000;
+    await publisher.send('orders', [message(10)]);
+    now += 60_000;
+    await publisher.send('orders', [message(10)]);
+
+    // Assess: at 14 minutes the token has 1 minute left, the renewal margin.
+    expect(clients).toHaveLength(2);
+    expect(clients[0]?.producer.disconnect).toHaveBeenCalledTimes(1);
+    expect(clients[1]?.producer.send).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a plaintext connection, which has no session to end', async () => {
+    // Prepare
+    let now = 0;
+    const { kafka, producer } = fakeKafka();
+    const publisher = new KafkajsPublisher(kafka, () => now);
+
+    // Act
+    await publisher.send('orders', [message(10)]);
+    now += 24 * 3_600_000;
+    await publisher.send('orders', [message(10)]);
+
+    // Assess
+    expect(producer.connect).toHaveBeenCalledTimes(1);
+    expect(producer.disconnect).not.toHaveBeenCalled();
   });
 });

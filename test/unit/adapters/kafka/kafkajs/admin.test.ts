@@ -1,6 +1,6 @@
-import { topicConfigOf } from '../../../../lambdas/config/pipeline';
-import { ensureTopics, ensureTopicsOn } from '../../../../lambdas/adapters/kafka/admin';
-import { fakeKafkaAdmin } from '../../../helpers/fakeKafkaAdmin';
+import { topicConfigOf } from '../../../../../lambdas/config/pipeline';
+import { ensureTopics } from '../../../../../lambdas/adapters/kafka/kafkajs/admin';
+import { fakeKafkaAdmin } from '../../../../helpers/fakeKafkaAdmin';
 
 describe('ensureTopics', () => {
   it('creates only the missing topics, with the given partitions and the broker’s replication factor', async () => {
@@ -71,33 +71,5 @@ describe('ensureTopics with topic configuration', () => {
         { topic: 'orders.dlq', numPartitions: 3, configEntries: [{ name: 'max.message.bytes', value: String(2 * 1024 * 1024) }] },
       ],
     ]);
-  });
-});
-
-describe('ensureTopicsOn', () => {
-  it('connects an admin client, creates the missing topics and disconnects', async () => {
-    // Prepare
-    const { admin, kafka } = fakeKafkaAdmin();
-
-    // Act
-    const result = await ensureTopicsOn(kafka, ['orders'], { partitions: 3 });
-
-    // Assess
-    expect(result).toEqual(['orders']);
-    expect(admin.connect).toHaveBeenCalledTimes(1);
-    expect(admin.disconnect).toHaveBeenCalledTimes(1);
-  });
-
-  it('disconnects when creation fails, and passes the failure on', async () => {
-    // Prepare
-    const { admin, kafka } = fakeKafkaAdmin();
-    admin.createTopics.mockRejectedValueOnce(new Error('TOPIC_AUTHORIZATION_FAILED'));
-
-    // Act
-    const attempt = ensureTopicsOn(kafka, ['orders'], { partitions: 3 });
-
-    // Assess
-    await expect(attempt).rejects.toThrow('TOPIC_AUTHORIZATION_FAILED');
-    expect(admin.disconnect).toHaveBeenCalledTimes(1);
   });
 });

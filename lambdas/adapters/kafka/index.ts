@@ -1,0 +1,7 @@
+/**
+ * The Kafka port and the one implementation Pulse uses. Swapping the client is this file's
+ * import and the folder beside it, nothing else.
+ */
+export * from './port';
+export { kafkaConnectionOf, regionOfClusterArn, bootstrapBrokersOf } from './connection';
+export { kafkajsPort as createKafkaPort, type KafkajsPortOptions as KafkaPortOptions, type KafkaLogger } from './kafkajs';
