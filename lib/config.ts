@@ -7,6 +7,7 @@
  * defaults) come from `lambdas/config/pipeline.ts`; this module only decides how one deployment
  * differs from those defaults.
  */
+import type { MappingErrorHandling, OnFailureKind } from '../lambdas/config/plan';
 import { PIPELINE } from '../lambdas/config/pipeline';
 import { CLIENT_SUBNETS, DEFAULT_AZ_IDS, MSK_UNSUPPORTED_AZ_IDS, maxAvailabilityZones, zoneIdPrefixOf } from './availabilityZones';
 import { KAFKA_DEFAULTS } from './defaults';
@@ -15,19 +16,18 @@ import { KAFKA_DEFAULTS } from './defaults';
 export type ClusterMode = 'serverless' | 'provisioned' | 'existing';
 
 /** Where an event source mapping sends a batch it gave up on (provisioned pollers only). */
-export type OnFailureDestination = 'none' | 'kafka' | 'sqs' | 'sns' | 's3';
+export type OnFailureDestination = OnFailureKind;
 
 /** Provisioned pollers of the event source mappings, and the error handling they unlock. */
 export interface ProvisionedPollersConfig {
   readonly minimumPollers: number;
   readonly maximumPollers: number;
-  /** Retries of a failed batch; -1 retries until the record expires. Unset leaves AWS's default; always set (0 to 10000) with an on-failure destination. */
-  readonly retryAttempts?: number;
-  /** Records older than this are discarded (-1: never). Unset leaves AWS's default (-1), which the mappings write out with an on-failure destination. */
-  readonly maxRecordAgeSeconds?: number;
-  readonly bisectBatchOnError: boolean;
-  readonly reportBatchItemFailures: boolean;
-  readonly onFailure: OnFailureDestination;
+  /**
+   * Retries (-1: until success; always 0 to 10000 with an on-failure destination), record age
+   * limit (-1: none), bisect on error and the on-failure destination, as the plan's mappings and
+   * the twin's emulated mappings both apply them.
+   */
+  readonly errorHandling: MappingErrorHandling;
 }
 
 /** The Kafka cluster to create or use. */
@@ -123,11 +123,16 @@ export const SETTING_KEYS = [
   'retryAttempts',
   'maxRecordAgeSeconds',
   'bisectOnError',
-  'partialBatchResponse',
   'onFailure',
 ] as const;
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set(SETTING_KEYS);
+
+/** Settings Pulse once read, with what to do instead: a stale cdk.json gets told, not ignored. */
+const REMOVED_KEYS: Readonly<Record<string, string>> = {
+  partialBatchResponse:
+    'removed: the handlers fail a batch whole (a record they cannot process goes to its dead-letter topic and the batch succeeds), so they never return batchItemFailures; delete the setting',
+};
 
 /** Context keys the CDK itself sets without a `:`, `@` or `/` in them. */
 const CDK_OWN_KEYS = new Set(['acknowledged-issue-numbers']);
@@ -222,7 +227,7 @@ function readPollers(reader: Reader): ProvisionedPollersConfig | undefined {
   const maximum = reader.integer('maxPollers', 1, 2000);
   const enabled = reader.has('minPollers') || reader.has('maxPollers');
   const needsPollers = 'with provisioned pollers: set minPollers (and maxPollers); AWS offers it in provisioned mode only';
-  for (const key of ['retryAttempts', 'maxRecordAgeSeconds', 'bisectOnError', 'partialBatchResponse']) reader.onlyWith(key, enabled, needsPollers);
+  for (const key of ['retryAttempts', 'maxRecordAgeSeconds', 'bisectOnError']) reader.onlyWith(key, enabled, needsPollers);
   const onFailure = reader.choice('onFailure', ON_FAILURE, 'none');
   if (onFailure !== 'none' && !enabled) reader.problems.push(`onFailure: only valid ${needsPollers}`);
   if (!enabled) return undefined;
@@ -246,11 +251,14 @@ function readPollers(reader: Reader): ProvisionedPollersConfig | undefined {
   return {
     minimumPollers,
     maximumPollers,
-    ...(retryAttempts === undefined ? {} : { retryAttempts }),
-    ...(maxRecordAgeSeconds === undefined ? {} : { maxRecordAgeSeconds }),
-    bisectBatchOnError: reader.flag('bisectOnError'),
-    reportBatchItemFailures: reader.flag('partialBatchResponse'),
-    onFailure,
+    errorHandling: {
+      retryPolicy: {
+        maximumRetryAttempts: retryAttempts ?? -1,
+        maximumRecordAgeMs: maxRecordAgeSeconds === undefined || maxRecordAgeSeconds === -1 ? -1 : maxRecordAgeSeconds * 1000,
+        bisectBatchOnError: reader.flag('bisectOnError'),
+      },
+      onFailure,
+    },
   };
 }
 
@@ -329,6 +337,11 @@ export function configFromContext(context: Readonly<Record<string, unknown>>): P
   const reader = new Reader(context);
   for (const key of Object.keys(context)) {
     if (/[:@/]/.test(key) || KNOWN_KEYS.has(key) || CDK_OWN_KEYS.has(key)) continue;
+    const removed = REMOVED_KEYS[key];
+    if (removed) {
+      reader.problems.push(`${key}: ${removed}`);
+      continue;
+    }
     const near = [...KNOWN_KEYS].find((known) => known.toLowerCase() === key.toLowerCase());
     reader.problems.push(`${key}: not a Pulse setting${near ? ` (did you mean ${near}?)` : ''}; the settings are ${[...KNOWN_KEYS].join(', ')}`);
   }

@@ -5,9 +5,9 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createKafkaPort } from '../lambdas/adapters/kafka';
-import { PIPELINE, consumerGroupId, type ConsumerName } from '../lambdas/config/pipeline';
-import { TABLE_DEFINITIONS } from '../lambdas/config/tables';
-import { STREAMS } from '../lambdas/domain/streams/registry';
+import { PIPELINE, type ConsumerName } from '../lambdas/config/pipeline';
+import { pipelinePlan, type MappingErrorHandling } from '../lambdas/config/plan';
+import type { HandlerName } from '../lambdas/config/settings';
 import { aggregationFromEnvironment } from '../lambdas/handlers/aggregation';
 import { enrichmentFromEnvironment } from '../lambdas/handlers/enrichment';
 import type { HandlerInstance } from '../lambdas/handlers/handlerInstance';
@@ -17,7 +17,7 @@ import { resolveBackend, startDockerServices, type BackendChoice, type DockerSer
 import { assertCanStart } from './doctor';
 import { startEventSourceMapping, type EventSourceMappingHandle } from './lambda/eventSourceMapping';
 import { startHttpApi } from './httpApi';
-import { createTable, createTopics, topicsOf } from './provision';
+import { createTable, createTopics } from './provision';
 import { defaultCacheDir, resolveJvmArtifacts, startDynamoDbLocal, startKafkaBroker } from './jvm';
 import { StatusMonitor } from './status';
 
@@ -66,7 +66,15 @@ export interface LocalPipelineOptions {
    * injected by a test or a benchmark; the twin closes them on stop like its own.
    */
   readonly consumers?: Partial<Record<ConsumerName, HandlerInstance<unknown>>>;
+  /** The mappings' error handling, as configured for AWS (CDK context). @default AWS's: retry until success */
+  readonly errorHandling?: MappingErrorHandling;
 }
+
+/** How the twin builds each consumer's handler from an environment: one entry per consumer of the plan. */
+const CONSUMER_HANDLERS: Readonly<Record<ConsumerName, (env: NodeJS.ProcessEnv) => HandlerInstance<unknown>>> = {
+  enrichment: enrichmentFromEnvironment,
+  aggregation: aggregationFromEnvironment,
+};
 
 /** A running local pipeline. */
 export interface LocalPipeline {
@@ -137,55 +145,60 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const kafka = createKafkaPort({ kind: 'brokers', brokers: kafkaBrokers.split(',') });
     const admin = await kafka.admin(`${PIPELINE.projectName}-twin`);
     stack.push(() => admin.close());
-    const created = await createTopics(admin, topicsOf(STREAMS));
-    options.onProgress(`topics: ${topicsOf(STREAMS).join(', ')}${created.length > 0 ? ` (created ${created.length})` : ''}`);
+    // What runs, as the CDK app plans it for AWS, with the twin's values.
+    const plan = pipelinePlan({
+      values: {
+        KAFKA_BROKERS: kafkaBrokers,
+        DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+        EVENTS_TABLE: options.eventsTable,
+        AGGREGATES_TABLE: options.aggregatesTable,
+        PULSE_EVENTS_PER_SECOND: String(options.rate),
+        // The handlers' JSON logs would drown the status line; warnings and errors still show.
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      },
+      ...(options.errorHandling ? { errorHandling: options.errorHandling } : {}),
+    });
+    const topicNames = plan.topics.map((topic) => topic.name);
+    const created = await createTopics(admin, topicNames);
+    options.onProgress(`topics: ${topicNames.join(', ')}${created.length > 0 ? ` (created ${created.length})` : ''}`);
     const dynamo = new DynamoDBClient({ endpoint: dynamoDbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     stack.push(async () => dynamo.destroy());
     const tableNames = { events: options.eventsTable, aggregates: options.aggregatesTable } as Record<string, string>;
-    for (const definition of TABLE_DEFINITIONS) {
+    for (const definition of plan.tables) {
       await createTable(dynamo, definition, tableNames[definition.logicalName] as string);
     }
     options.onProgress(`tables: ${Object.values(tableNames).join(', ')}`);
 
-    const environment: NodeJS.ProcessEnv = {
-      ...process.env,
-      KAFKA_BROKERS: kafkaBrokers,
-      DYNAMODB_ENDPOINT: dynamoDbEndpoint,
-      EVENTS_TABLE: options.eventsTable,
-      AGGREGATES_TABLE: options.aggregatesTable,
-      PULSE_EVENTS_PER_SECOND: String(options.rate),
-      // The handlers' JSON logs would drown the status line; warnings and errors still show.
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    };
-    const consumers: Record<ConsumerName, HandlerInstance<unknown>> = {
-      enrichment: options.consumers?.enrichment ?? enrichmentFromEnvironment(environment),
-      aggregation: options.consumers?.aggregation ?? aggregationFromEnvironment(environment),
-    };
-    stack.push(() => consumers.enrichment.close(), () => consumers.aggregation.close());
+    // Each handler gets the process's own variables (AWS_REGION, …) and exactly its planned ones.
+    const environmentOf = (handler: HandlerName): NodeJS.ProcessEnv => ({ ...process.env, ...plan.functions[handler].environment });
+    const consumers = Object.fromEntries(
+      plan.consumers.map((consumer) => [consumer, options.consumers?.[consumer] ?? CONSUMER_HANDLERS[consumer](environmentOf(consumer))]),
+    ) as Record<ConsumerName, HandlerInstance<unknown>>;
+    for (const consumer of plan.consumers) stack.push(() => consumers[consumer].close());
 
-    const query = queryFromEnvironment(environment);
+    const query = queryFromEnvironment(environmentOf('query'));
     const api = await startHttpApi({ port: options.port, host: options.host, handler: (event) => query.invoke(event) });
     stack.push(() => api.stop());
 
     const mappings: EventSourceMappingHandle[] = [];
-    for (const consumer of Object.keys(consumers) as ConsumerName[]) {
-      const settings = PIPELINE.consumers[consumer];
-      for (const stream of STREAMS) {
-        const mapping = await startEventSourceMapping({
-          brokers: kafkaBrokers,
-          topics: [stream.name],
-          groupId: consumerGroupId(consumer, stream.name),
-          batchSize: settings.batchSize,
-          maxBatchingWindowMs: settings.maxBatchingWindowMs,
-          startingPosition: settings.startingPosition,
-          functionName: `${PIPELINE.projectName}-${consumer}`,
-          handler: (event) => consumers[consumer].invoke(event),
-          redelivery: options.redelivery,
-          kafka,
-        });
-        mappings.push(mapping);
-        stack.push(() => mapping.stop());
-      }
+    for (const planned of plan.mappings) {
+      const { retryPolicy, onFailure } = planned.errorHandling;
+      const mapping = await startEventSourceMapping({
+        brokers: kafkaBrokers,
+        topics: [planned.topic],
+        groupId: planned.groupId,
+        batchSize: planned.batchSize,
+        maxBatchingWindowMs: planned.maxBatchingWindowMs,
+        startingPosition: planned.startingPosition,
+        functionName: `${PIPELINE.projectName}-${planned.consumer}`,
+        handler: (event) => consumers[planned.consumer].invoke(event),
+        retryPolicy,
+        onFailure: onFailure === 'none' ? { kind: 'none' } : onFailure === 'kafka' ? { kind: 'kafka', topic: planned.deadLetterTopic } : { kind: 'aws', service: onFailure },
+        redelivery: options.redelivery,
+        kafka,
+      });
+      mappings.push(mapping);
+      stack.push(() => mapping.stop());
     }
     await Promise.all(mappings.map((mapping) => mapping.joined));
     options.onProgress(`consumers: ${mappings.length} event source mappings joined their groups`);
@@ -197,12 +210,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     }
     options.onProgress('api: /health answered ok');
 
-    const status = new StatusMonitor(admin, STREAMS, mappings);
+    const status = new StatusMonitor(admin, plan.streams, mappings);
     await status.start();
     stack.push(async () => status.stop());
 
     if (options.producer) {
-      const producer = producerFromEnvironment(environment);
+      const producer = producerFromEnvironment(environmentOf('producer'));
       stack.push(() => producer.close());
       const timer = startProducerSchedule(producer, options.rate, options.onProgress);
       stack.push(async () => timer.stop());

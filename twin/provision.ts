@@ -14,7 +14,6 @@ import type { KafkaAdmin } from '../lambdas/adapters/kafka';
 import { PIPELINE, topicConfigOf } from '../lambdas/config/pipeline';
 import type { TableDefinition } from '../lambdas/config/tables';
 
-export { topicsOf } from '../lambdas/domain/streams/registry';
 
 /** Creates the topics that do not exist yet on the local broker (one replica); returns those it created. */
 export function createTopics(admin: Pick<KafkaAdmin, 'ensureTopics'>, topics: readonly string[]): Promise<string[]> {

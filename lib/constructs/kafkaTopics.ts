@@ -17,7 +17,7 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IDependable } from 'constructs';
 import { PIPELINE } from '../../lambdas/config/pipeline';
-import { topicsOf } from '../../lambdas/domain/streams/registry';
+import { topicPlansOf } from '../../lambdas/config/plan';
 import { FUNCTION_SIZES, KAFKA_DEFAULTS, LOG_REMOVAL_POLICY, LOG_RETENTION } from '../defaults';
 import type { PulseKafkaCluster } from './kafkaCluster';
 import { PulseFunction, functionRole, type FunctionPlacement } from './pulseFunction';
@@ -55,7 +55,7 @@ export class PulseKafkaTopics extends Construct {
   constructor(scope: Construct, id: string, props: PulseKafkaTopicsProps) {
     super(scope, id);
     const { cluster } = props;
-    this.topicNames = props.topics ?? topicsOf();
+    this.topicNames = props.topics ?? topicPlansOf().map((topic) => topic.name);
     const partitions = props.partitions ?? PIPELINE.topics.partitions;
     const nativeSupported = cluster.kind === 'provisioned' && cluster.brokerCount !== undefined;
     this.method = props.method ?? (nativeSupported ? 'native' : 'customResource');

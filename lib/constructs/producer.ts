@@ -23,7 +23,7 @@ export interface PulseProducerProps {
   readonly placement: FunctionPlacement;
   /** Events per second per stream; 0 disables the schedule. @default PIPELINE.producer.eventsPerSecondPerStream */
   readonly eventsPerSecond?: number;
-  /** Settings the handler reads (log level, metrics namespace). @default - none */
+  /** The handler's environment, from the pipeline plan (the cluster, the rate, log level, metrics namespace). @default - none */
   readonly environment?: Readonly<Record<string, string>>;
 }
 
@@ -46,7 +46,7 @@ export class PulseProducer extends Construct {
       description: 'Generates realistic events for every stream and produces them to MSK',
       ...FUNCTION_SIZES.producer,
       placement: props.placement,
-      environment: { ...props.environment, MSK_CLUSTER_ARN: cluster.clusterArn, PULSE_EVENTS_PER_SECOND: String(eventsPerSecond) },
+      environment: props.environment,
     });
     this.handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: [cluster.clusterArn] }));
     this.handler.addToRolePolicy(

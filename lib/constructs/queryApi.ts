@@ -28,7 +28,7 @@ export interface PulseQueryApiProps {
   readonly corsOrigins?: readonly string[];
   /** Stage throttling. @default API_THROTTLE */
   readonly throttle?: apigwv2.ThrottleSettings;
-  /** Settings the handler reads (retention, log level). @default - none */
+  /** The handler's environment, from the pipeline plan (table names, retention, log level). @default - none */
   readonly environment?: Readonly<Record<string, string>>;
 }
 
@@ -63,7 +63,7 @@ export class PulseQueryApi extends Construct {
       handlerName: 'query',
       description: 'Serves the Pulse HTTP API: series, top groups, events, OpenAPI and the dashboard',
       ...FUNCTION_SIZES.query,
-      environment: { ...props.environment, EVENTS_TABLE: props.storage.events.tableName, AGGREGATES_TABLE: props.storage.aggregates.tableName },
+      environment: props.environment,
     });
     props.storage.grantQueries(this.handler);
 

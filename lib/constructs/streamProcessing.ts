@@ -1,13 +1,16 @@
 /**
- * The two consumers of every stream: the enrichment and aggregation functions, each with one MSK
- * event source mapping per stream of the registry, configured from `PIPELINE` (batch size,
- * batching window, starting position, fixed consumer group), as the local twin configures its
- * emulated mappings.
+ * The consumers of every stream: one function per consumer of the pipeline plan (enrichment,
+ * aggregation), each with one MSK event source mapping per stream, configured from the plan's
+ * mappings (batch size, batching window, starting position, fixed consumer group, error
+ * handling), which the local twin iterates too.
  *
  * Error handling: by default a failed batch is retried until it succeeds (AWS's default), which is
  * what exactly-once totals want. With provisioned pollers the mappings can also bound retries and
- * record age, bisect a failing batch, honour partial batch responses and send what they give up
- * on to an on-failure destination; AWS offers these for Kafka in provisioned mode only.
+ * record age, bisect a failing batch and send what they give up on to an on-failure destination;
+ * AWS offers these for Kafka in provisioned mode only. (The handlers never report partial batch
+ * failures: a record no retry can fix is dead-lettered by the handler itself, and a transient
+ * failure fails the batch, whose retry is idempotent, so `ReportBatchItemFailures` would change
+ * nothing.)
  *
  * With an on-failure destination, "retry until success" is not on offer: AWS applies at most 10
  * retries when retries are unbounded (-1) and a destination is set
@@ -25,10 +28,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PIPELINE, consumerGroupId, deadLetterTopic, type ConsumerName } from '../../lambdas/config/pipeline';
-import { STREAMS } from '../../lambdas/domain/streams/registry';
-import type { AnyStreamDefinition } from '../../lambdas/domain/streams/types';
-import type { OnFailureDestination } from '../config';
+import type { ConsumerName } from '../../lambdas/config/pipeline';
+import type { MappingErrorHandling, MappingPlan, OnFailureKind, PipelinePlan } from '../../lambdas/config/plan';
 import { FUNCTION_SIZES } from '../defaults';
 import type { PulseKafkaCluster } from './kafkaCluster';
 import { PulseFunction, type FunctionPlacement } from './pulseFunction';
@@ -49,20 +50,16 @@ export function batchingWindowOf(windowMs: number): Duration | undefined {
   return Duration.seconds(windowMs / 1000);
 }
 
-/** Provisioned pollers and the error handling AWS offers with them. */
+/** What each consumer function does, shown in the console. */
+const DESCRIPTIONS: Readonly<Record<ConsumerName, string>> = {
+  enrichment: 'Validates and enriches stream records, stores valid events and dead-letters invalid ones to <stream>.dlq',
+  aggregation: 'Folds stream records into per-minute aggregates, exactly once',
+};
+
+/** Provisioned pollers of every mapping; the error handling they unlock comes from the plan's mappings. */
 export interface ProvisionedPolling {
   readonly minimumPollers: number;
   readonly maximumPollers: number;
-  /** Retries before a batch is discarded (-1: until the record expires). @default - AWS's default; required with an on-failure destination */
-  readonly retryAttempts?: number;
-  /** Records older than this many seconds are discarded (-1: none, 60 to 604800). @default - AWS's default (-1), written out with an on-failure destination */
-  readonly maxRecordAgeSeconds?: number;
-  /** Split a failing batch in two and retry each half. @default false */
-  readonly bisectBatchOnError?: boolean;
-  /** Honour `batchItemFailures` in the function's response. @default false */
-  readonly reportBatchItemFailures?: boolean;
-  /** Where discarded batches go. @default 'none' */
-  readonly onFailure?: OnFailureDestination;
 }
 
 /** Properties of {@link PulseStreamProcessing}. */
@@ -73,11 +70,9 @@ export interface PulseStreamProcessingProps {
   readonly storage: PulseStorage;
   /** Where the functions run: in the cluster's VPC. */
   readonly placement: FunctionPlacement;
-  /** Settings both handlers read (retention, log level, metrics namespace). @default - none */
-  readonly environment?: Readonly<Record<string, string>>;
-  /** Streams to consume. @default - every stream of the registry */
-  readonly streams?: readonly AnyStreamDefinition[];
-  /** Provisioned pollers for every mapping. @default - on-demand pollers, AWS's default error handling */
+  /** The consumers, their environments and their mappings. */
+  readonly plan: PipelinePlan;
+  /** Provisioned pollers for every mapping. @default - on-demand pollers (AWS's default error handling only) */
   readonly provisionedPolling?: ProvisionedPolling;
 }
 
@@ -89,7 +84,7 @@ export interface ConsumerMapping {
   readonly mapping: lambda.EventSourceMapping;
 }
 
-/** The enrichment and aggregation functions and their event source mappings. */
+/** The consumer functions and their event source mappings. */
 export class PulseStreamProcessing extends Construct {
   public readonly enrichment: PulseFunction;
   public readonly aggregation: PulseFunction;
@@ -98,81 +93,68 @@ export class PulseStreamProcessing extends Construct {
   /** The queue, topic or bucket that receives discarded batches, when one was asked for. */
   public readonly failureDestination?: sqs.Queue | sns.Topic | s3.Bucket;
   /** Where the mappings send what they give up on ('none': they retry until the function succeeds). */
-  public readonly onFailure: OnFailureDestination;
+  public readonly onFailure: OnFailureKind;
 
   constructor(scope: Construct, id: string, props: PulseStreamProcessingProps) {
     super(scope, id);
-    const { cluster } = props;
-    const streams = props.streams ?? STREAMS;
-    const polling = props.provisionedPolling;
-    const onFailure = polling?.onFailure ?? 'none';
-
-    this.enrichment = new PulseFunction(this, 'Enrichment', {
-      handlerName: 'enrichment',
-      description: 'Validates and enriches stream records, stores valid events and dead-letters invalid ones to <stream>.dlq',
-      ...FUNCTION_SIZES.enrichment,
-      placement: props.placement,
-      environment: { ...props.environment, EVENTS_TABLE: props.storage.events.tableName, MSK_CLUSTER_ARN: cluster.clusterArn },
-    });
-    this.aggregation = new PulseFunction(this, 'Aggregation', {
-      handlerName: 'aggregation',
-      description: 'Folds stream records into per-minute aggregates, exactly once',
-      ...FUNCTION_SIZES.aggregation,
-      placement: props.placement,
-      // The cluster too: a record it must count as unprocessable is dead-lettered to its stream's .dlq.
-      environment: { ...props.environment, AGGREGATES_TABLE: props.storage.aggregates.tableName, MSK_CLUSTER_ARN: cluster.clusterArn },
-    });
+    const { cluster, plan } = props;
+    const functions = Object.fromEntries(
+      plan.consumers.map((consumer) => [
+        consumer,
+        new PulseFunction(this, consumer.charAt(0).toUpperCase() + consumer.slice(1), {
+          handlerName: consumer,
+          description: DESCRIPTIONS[consumer],
+          ...FUNCTION_SIZES[consumer],
+          placement: props.placement,
+          environment: plan.functions[consumer].environment,
+        }),
+      ]),
+    ) as Record<ConsumerName, PulseFunction>;
+    this.enrichment = functions.enrichment;
+    this.aggregation = functions.aggregation;
     props.storage.grantEventWrites(this.enrichment);
     props.storage.grantAggregateUpdates(this.aggregation);
 
-    const deadLetterTopics = streams.map((stream) => cluster.arns.topic(deadLetterTopic(stream.name)));
-    // Both consumers produce dead letters with an idempotent producer: enrichment its invalid
+    const deadLetterTopics = plan.topics.filter((topic) => topic.deadLetter).map((topic) => cluster.arns.topic(topic.name));
+    const onFailure = plan.mappings[0]?.errorHandling.onFailure ?? 'none';
+    // Every consumer produces dead letters with an idempotent producer: enrichment its invalid
     // records, aggregation the rare record it must count as unprocessable. (With onFailure=kafka
     // the pollers also write discarded batches there with the function's role.)
-    for (const consumer of [this.enrichment, this.aggregation]) {
-      consumer.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:WriteDataIdempotently'], resources: [cluster.clusterArn] }));
-      consumer.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: deadLetterTopics }));
+    for (const consumer of plan.consumers) {
+      functions[consumer].addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:WriteDataIdempotently'], resources: [cluster.clusterArn] }));
+      functions[consumer].addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: deadLetterTopics }));
+      grantEventSourceAccess(functions[consumer], cluster, plan.mappings.filter((mapping) => mapping.consumer === consumer));
     }
 
     this.onFailure = onFailure;
     this.failureDestination = this.createFailureDestination(onFailure);
-    const functions: Record<ConsumerName, PulseFunction> = { enrichment: this.enrichment, aggregation: this.aggregation };
-    const mappings: ConsumerMapping[] = [];
-    for (const consumer of Object.keys(functions) as ConsumerName[]) {
-      const target = functions[consumer];
-      const settings = PIPELINE.consumers[consumer];
-      grantEventSourceAccess(target, cluster, streams, consumer);
-      for (const stream of streams) {
-        const groupId = consumerGroupId(consumer, stream.name);
-        const mapping = new lambda.EventSourceMapping(this, `${consumer}-${stream.name}`, {
-          target,
-          eventSourceArn: cluster.clusterArn,
-          kafkaTopic: stream.name,
-          kafkaConsumerGroupId: groupId,
-          batchSize: settings.batchSize,
-          maxBatchingWindow: batchingWindowOf(settings.maxBatchingWindowMs),
-          startingPosition: lambda.StartingPosition[settings.startingPosition],
-          ...(polling ? this.provisionedOptions(polling, stream.name) : {}),
-        });
-        if (polling) PulseStreamProcessing.setMaxRecordAge(mapping, polling);
-        mappings.push({ consumer, stream: stream.name, groupId, mapping });
-      }
-    }
-    this.mappings = mappings;
+    this.mappings = plan.mappings.map((planned) => {
+      const mapping = new lambda.EventSourceMapping(this, `${planned.consumer}-${planned.stream}`, {
+        target: functions[planned.consumer],
+        eventSourceArn: cluster.clusterArn,
+        kafkaTopic: planned.topic,
+        kafkaConsumerGroupId: planned.groupId,
+        batchSize: planned.batchSize,
+        maxBatchingWindow: batchingWindowOf(planned.maxBatchingWindowMs),
+        startingPosition: lambda.StartingPosition[planned.startingPosition],
+        ...(props.provisionedPolling ? this.provisionedOptions(props.provisionedPolling, planned) : {}),
+      });
+      if (props.provisionedPolling) PulseStreamProcessing.setMaxRecordAge(mapping, planned.errorHandling);
+      return { consumer: planned.consumer, stream: planned.stream, groupId: planned.groupId, mapping };
+    });
   }
 
-  private provisionedOptions(polling: ProvisionedPolling, stream: string): Partial<lambda.EventSourceMappingProps> {
-    const onFailure = polling.onFailure ?? 'none';
-    if (onFailure !== 'none' && (polling.retryAttempts === undefined || polling.retryAttempts === -1)) {
+  private provisionedOptions(polling: ProvisionedPolling, planned: MappingPlan): Partial<lambda.EventSourceMappingProps> {
+    const { retryPolicy, onFailure } = planned.errorHandling;
+    if (onFailure !== 'none' && retryPolicy.maximumRetryAttempts === -1) {
       throw new Error('PulseStreamProcessing: an on-failure destination needs retryAttempts from 0 to 10000 (AWS caps unbounded retries at 10 then)');
     }
     return {
       provisionedPollerConfig: { minimumPollers: polling.minimumPollers, maximumPollers: polling.maximumPollers },
-      ...(polling.retryAttempts === undefined ? {} : { retryAttempts: polling.retryAttempts }),
-      ...(polling.bisectBatchOnError ? { bisectBatchOnError: true } : {}),
-      ...(polling.reportBatchItemFailures ? { reportBatchItemFailures: true } : {}),
+      ...(retryPolicy.maximumRetryAttempts === -1 ? {} : { retryAttempts: retryPolicy.maximumRetryAttempts }),
+      ...(retryPolicy.bisectBatchOnError ? { bisectBatchOnError: true } : {}),
       ...(onFailure === 'none' ? {} : { metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] } }),
-      ...this.onFailureOf(onFailure, stream),
+      ...this.onFailureOf(onFailure, planned.deadLetterTopic),
     };
   }
 
@@ -180,18 +162,19 @@ export class PulseStreamProcessing extends Construct {
    * The record age limit in the template: the CDK's `maxRecordAge` takes 60 s to 7 days, not -1
    * ("none"), which is what a mapping with an on-failure destination states when no limit is set.
    */
-  private static setMaxRecordAge(mapping: lambda.EventSourceMapping, polling: ProvisionedPolling): void {
-    const seconds = polling.maxRecordAgeSeconds ?? ((polling.onFailure ?? 'none') === 'none' ? undefined : -1);
+  private static setMaxRecordAge(mapping: lambda.EventSourceMapping, errorHandling: MappingErrorHandling): void {
+    const ageMs = errorHandling.retryPolicy.maximumRecordAgeMs;
+    const seconds = ageMs !== -1 ? ageMs / 1000 : errorHandling.onFailure === 'none' ? undefined : -1;
     if (seconds !== undefined) (mapping.node.defaultChild as lambda.CfnEventSourceMapping).maximumRecordAgeInSeconds = seconds;
   }
 
-  private onFailureOf(destination: OnFailureDestination, stream: string): Partial<lambda.EventSourceMappingProps> {
+  private onFailureOf(destination: OnFailureKind, deadLetterTopic: string): Partial<lambda.EventSourceMappingProps> {
     const target = this.failureDestination;
     switch (destination) {
       case 'none':
         return {};
       case 'kafka':
-        return { onFailure: new KafkaDlq(deadLetterTopic(stream)) };
+        return { onFailure: new KafkaDlq(deadLetterTopic) };
       case 'sqs':
         return { onFailure: new SqsDlq(target as sqs.Queue) };
       case 'sns':
@@ -202,7 +185,7 @@ export class PulseStreamProcessing extends Construct {
   }
 
   /** The queue, topic or bucket for discarded batches, encrypted, TLS-only and kept with the stack's data. */
-  private createFailureDestination(destination: OnFailureDestination): sqs.Queue | sns.Topic | s3.Bucket | undefined {
+  private createFailureDestination(destination: OnFailureKind): sqs.Queue | sns.Topic | s3.Bucket | undefined {
     switch (destination) {
       case 'none':
       case 'kafka':
@@ -261,7 +244,7 @@ class BucketFailureDestination implements lambda.IEventSourceDlq {
  * cluster's description and brokers, and to read its topics in its own groups. The describe
  * actions of EC2 (the pollers' network set-up) have no resource-level scope.
  */
-function grantEventSourceAccess(target: lambda.IFunction, cluster: PulseKafkaCluster, streams: readonly AnyStreamDefinition[], consumer: ConsumerName): void {
+function grantEventSourceAccess(target: lambda.IFunction, cluster: PulseKafkaCluster, mappings: readonly MappingPlan[]): void {
   target.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
@@ -277,13 +260,13 @@ function grantEventSourceAccess(target: lambda.IFunction, cluster: PulseKafkaClu
   target.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
-      resources: streams.map((stream) => cluster.arns.topic(stream.name)),
+      resources: mappings.map((mapping) => cluster.arns.topic(mapping.topic)),
     }),
   );
   target.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
-      resources: streams.map((stream) => cluster.arns.group(consumerGroupId(consumer, stream.name))),
+      resources: mappings.map((mapping) => cluster.arns.group(mapping.groupId)),
     }),
   );
   target.addToRolePolicy(

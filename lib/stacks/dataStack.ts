@@ -31,7 +31,7 @@ export class PulseDataStack extends Stack {
   constructor(scope: Construct, id: string, props: PulseDataStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const onFailure = config.pollers?.onFailure ?? 'none';
+    const onFailure = config.pollers?.errorHandling.onFailure ?? 'none';
 
     const { network } = config;
     this.network = new PulseNetwork(this, 'Network', {

@@ -7,6 +7,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { metricsNamespaceOf } from '../../lambdas/config/metrics';
 import { PIPELINE } from '../../lambdas/config/pipeline';
+import { pipelinePlan } from '../../lambdas/config/plan';
 import type { PulseConfig } from '../config';
 import { PulseObservability } from '../constructs/observability';
 import { PulseProducer } from '../constructs/producer';
@@ -31,47 +32,42 @@ export class PulsePipelineStack extends Stack {
     super(scope, id, props);
     const { config, data } = props;
     const metricsNamespace = metricsNamespaceOf(config.stage);
-    // What the handlers read at start-up (lambdas/config/settings.ts), the same for every function.
-    const environment = {
-      PULSE_RETENTION_DAYS: String(config.retentionDays),
-      PULSE_EVENTS_RETENTION_DAYS: String(config.eventsRetentionDays),
-      PULSE_MAX_CLOCK_SKEW_SECONDS: String(PIPELINE.validation.maxClockSkewMs / 1000),
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-    };
     const pollers = config.pollers;
+    // The values of the handlers' settings on AWS; each function gets those it reads (lambdas/config/settings.ts).
+    const plan = pipelinePlan({
+      values: {
+        EVENTS_TABLE: data.storage.events.tableName,
+        AGGREGATES_TABLE: data.storage.aggregates.tableName,
+        MSK_CLUSTER_ARN: data.cluster.clusterArn,
+        PULSE_RETENTION_DAYS: String(config.retentionDays),
+        PULSE_EVENTS_RETENTION_DAYS: String(config.eventsRetentionDays),
+        PULSE_MAX_CLOCK_SKEW_SECONDS: String(PIPELINE.validation.maxClockSkewMs / 1000),
+        PULSE_EVENTS_PER_SECOND: String(config.producerEventsPerSecond),
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      },
+      ...(pollers ? { errorHandling: pollers.errorHandling } : {}),
+    });
 
     this.processing = new PulseStreamProcessing(this, 'Processing', {
       cluster: data.cluster,
       storage: data.storage,
       placement: data.network.functionPlacement,
-      environment,
-      ...(pollers
-        ? {
-            provisionedPolling: {
-              minimumPollers: pollers.minimumPollers,
-              maximumPollers: pollers.maximumPollers,
-              ...(pollers.retryAttempts === undefined ? {} : { retryAttempts: pollers.retryAttempts }),
-              ...(pollers.maxRecordAgeSeconds === undefined ? {} : { maxRecordAgeSeconds: pollers.maxRecordAgeSeconds }),
-              bisectBatchOnError: pollers.bisectBatchOnError,
-              reportBatchItemFailures: pollers.reportBatchItemFailures,
-              onFailure: pollers.onFailure,
-            },
-          }
-        : {}),
+      plan,
+      ...(pollers ? { provisionedPolling: { minimumPollers: pollers.minimumPollers, maximumPollers: pollers.maximumPollers } } : {}),
     });
     data.keyspaces?.grantWrite(this.processing.aggregation);
     this.producer = new PulseProducer(this, 'Producer', {
       cluster: data.cluster,
       placement: data.network.functionPlacement,
       eventsPerSecond: config.producerEventsPerSecond,
-      environment,
+      environment: plan.functions.producer.environment,
     });
     this.queryApi = new PulseQueryApi(this, 'Query', {
       apiName: `Pulse-${config.stage}`,
       storage: data.storage,
       corsOrigins: config.corsOrigins,
-      environment,
+      environment: plan.functions.query.environment,
     });
     this.observability = new PulseObservability(this, 'Observability', {
       stage: config.stage,

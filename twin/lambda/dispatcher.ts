@@ -11,23 +11,12 @@
  * on-failure destination.
  */
 import { partitionKeyOf } from '../../lambdas/adapters/kafka/mskEvent';
+import type { RetryPolicy } from '../../lambdas/config/plan';
 import { planNextInvocation, type BatchLimits } from './batchPlanner';
 import type { Clock } from './clock';
 import type { PendingBuffer, PendingRecord } from './pendingBuffer';
 import type { TwinLogger } from './runtime';
 
-/** How a mapping retries a failed batch. */
-export interface RetryPolicy {
-  /** Retries after the first attempt; -1 until the batch succeeds (or its records age out). */
-  readonly maximumRetryAttempts: number;
-  /** Records older than this (ms since their Kafka timestamp) are discarded instead of invoked; -1 never. */
-  readonly maximumRecordAgeMs: number;
-  /** Split a failing batch in two and retry each half on its own. */
-  readonly bisectBatchOnError: boolean;
-}
-
-/** AWS's defaults for a Kafka mapping: retry until success, keep records of any age, never split. */
-export const UNBOUNDED_RETRIES: RetryPolicy = { maximumRetryAttempts: -1, maximumRecordAgeMs: -1, bisectBatchOnError: false };
 
 /** What one invocation attempt returned. */
 export type InvocationOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };

@@ -16,13 +16,14 @@ import { createKafkaPort, type KafkaPort, type OutgoingMessage } from '../../lam
 import { assembleMskEvent, toMskRecord, type MskEventMeta } from '../../lambdas/adapters/kafka/mskEvent';
 import { MAX_PAYLOAD_BYTES, type BatchLimits } from './batchPlanner';
 import { systemClock, type Clock } from './clock';
-import { Dispatcher, UNBOUNDED_RETRIES, describeBatch, type RetryPolicy } from './dispatcher';
+import { UNBOUNDED_RETRIES, type RetryPolicy } from '../../lambdas/config/plan';
+import { Dispatcher, describeBatch } from './dispatcher';
 import { startMember, type MemberState } from './mappingMember';
 import { PendingBuffer, type PendingRecord } from './pendingBuffer';
 import { DEFAULT_FUNCTION_TIMEOUT_MS, LOCAL_ACCOUNT_ID, createLambdaContext, newLogStreamName, prefixedConsoleLogger, type TwinLogger } from './runtime';
 
 export { MAX_PAYLOAD_BYTES } from './batchPlanner';
-export { retryDelayMs, UNBOUNDED_RETRIES, type RetryPolicy } from './dispatcher';
+export { retryDelayMs } from './dispatcher';
 
 /** What one invocation attempt did, for status lines and tests. */
 export interface InvocationStats {

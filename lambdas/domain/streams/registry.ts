@@ -2,7 +2,6 @@
  * The registry of streams. Adding a stream is one module plus one line in `STREAMS`; topics,
  * consumers, alarms, API routes and dashboard series are all derived from this list.
  */
-import { deadLetterTopic } from '../../config/pipeline';
 import type { AggregationDefinition, AnyStreamDefinition, EventObject, MeasureName, StreamDefinition } from './types';
 import { ordersStream } from './orders';
 import { ticketsStream } from './tickets';
@@ -20,11 +19,6 @@ function register<Raw extends EventObject, Enriched extends EventObject>(
 
 /** Every stream the pipeline carries. */
 export const STREAMS: readonly AnyStreamDefinition[] = [register(ordersStream), register(ticketsStream)];
-
-/** Every topic the streams need: each stream's topic and its dead-letter topic. */
-export function topicsOf(streams: readonly AnyStreamDefinition[] = STREAMS): string[] {
-  return streams.flatMap((stream) => [stream.name, deadLetterTopic(stream.name)]);
-}
 
 /** Name of the aggregation every stream gets: invalid records per minute by reason. */
 export const INVALID_AGGREGATION_NAME = 'invalid';

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PIPELINE } from '../../../lambdas/config/pipeline';
-import { topicsOf } from '../../../lambdas/domain/streams/registry';
+import { topicPlansOf } from '../../../lambdas/config/plan';
 import { PulseKafkaCluster } from '../../../lib/constructs/kafkaCluster';
 import { PulseKafkaTopics, type PulseKafkaTopicsProps } from '../../../lib/constructs/kafkaTopics';
 import { PulseNetwork } from '../../../lib/constructs/network';
@@ -29,8 +29,8 @@ describe('PulseKafkaTopics', () => {
     const { create } = setUp('serverless');
 
     // Assess
-    expect(create().topicNames).toEqual(topicsOf());
-    expect(topicsOf()).toEqual(TOPICS);
+    expect(create().topicNames).toEqual(topicPlansOf().map((topic) => topic.name));
+    expect(topicPlansOf().map((topic) => topic.name)).toEqual(TOPICS);
   });
 
   describe('on MSK Serverless', () => {

@@ -103,7 +103,6 @@ export const VARIANTS = {
     retryAttempts: '3',
     maxRecordAgeSeconds: '3600',
     bisectOnError: 'true',
-    partialBatchResponse: 'true',
     onFailure: 'kafka',
   },
   /** An existing cluster in an existing VPC, looked up in a given account and region. */

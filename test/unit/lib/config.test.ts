@@ -90,9 +90,7 @@ describe('configFromContext', () => {
     expect(config.pollers).toEqual({
       minimumPollers: 1,
       maximumPollers: PIPELINE.topics.partitions,
-      bisectBatchOnError: false,
-      reportBatchItemFailures: false,
-      onFailure: 'none',
+      errorHandling: { retryPolicy: { maximumRetryAttempts: -1, maximumRecordAgeMs: -1, bisectBatchOnError: false }, onFailure: 'none' },
     });
   });
 
@@ -104,7 +102,6 @@ describe('configFromContext', () => {
       retryAttempts: 3,
       maxRecordAgeSeconds: 3600,
       bisectOnError: 'true',
-      partialBatchResponse: 'true',
       onFailure: 'kafka',
     });
 
@@ -112,11 +109,7 @@ describe('configFromContext', () => {
     expect(config.pollers).toEqual({
       minimumPollers: 2,
       maximumPollers: 6,
-      retryAttempts: 3,
-      maxRecordAgeSeconds: 3600,
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      onFailure: 'kafka',
+      errorHandling: { retryPolicy: { maximumRetryAttempts: 3, maximumRecordAgeMs: 3_600_000, bisectBatchOnError: true }, onFailure: 'kafka' },
     });
   });
 
@@ -176,7 +169,7 @@ describe('configFromContext', () => {
       [{ minPollers: 1, maxRecordAgeSeconds: 30 }, 'maxRecordAgeSeconds: must be -1 or from 60 to 604800 (got 30)'],
       [{ retryAttempts: 3 }, 'retryAttempts: only valid with provisioned pollers'],
       [{ bisectOnError: true }, 'bisectOnError: only valid with provisioned pollers'],
-      [{ partialBatchResponse: true }, 'partialBatchResponse: only valid with provisioned pollers'],
+      [{ minPollers: 1, partialBatchResponse: true }, 'partialBatchResponse: removed: the handlers fail a batch whole'],
       [{ onFailure: 'sqs' }, 'onFailure: only valid with provisioned pollers: set minPollers (and maxPollers); AWS offers it in provisioned mode only'],
       [{ minPollers: 1, onFailure: 'sqs' }, 'retryAttempts: required with onFailure, from 0 to 10000: with an on-failure destination AWS caps "retry until success" (-1) at 10 retries'],
       [{ minPollers: 1, onFailure: 'kafka', retryAttempts: -1 }, 'retryAttempts: required with onFailure, from 0 to 10000'],

@@ -5,7 +5,6 @@ import {
   findStream,
   measuresOf,
   streamOfTopic,
-  topicsOf,
 } from '../../../../lambdas/domain/streams/registry';
 import type { AnyStreamDefinition } from '../../../../lambdas/domain/streams/types';
 
@@ -116,23 +115,5 @@ describe('findStream', () => {
 
     // Assess
     expect(stream).toBeUndefined();
-  });
-});
-
-describe('topicsOf', () => {
-  it('lists each registered stream’s topic followed by its dead-letter topic', () => {
-    // Act
-    const topics = topicsOf();
-
-    // Assess
-    expect(topics).toEqual(['orders', 'orders.dlq', 'tickets', 'tickets.dlq']);
-  });
-
-  it('lists the topics of the streams it is given', () => {
-    // Act
-    const topics = topicsOf([registered('tickets')]);
-
-    // Assess
-    expect(topics).toEqual(['tickets', 'tickets.dlq']);
   });
 });

@@ -1,6 +1,7 @@
 import type { BatchLimits } from '../../../../twin/lambda/batchPlanner';
 import { systemClock } from '../../../../twin/lambda/clock';
-import { Dispatcher, UNBOUNDED_RETRIES, type DispatcherOptions, type InvocationOutcome, type RetryPolicy } from '../../../../twin/lambda/dispatcher';
+import { UNBOUNDED_RETRIES, type RetryPolicy } from '../../../../lambdas/config/plan';
+import { Dispatcher, type DispatcherOptions, type InvocationOutcome } from '../../../../twin/lambda/dispatcher';
 import { PendingBuffer, type PendingRecord } from '../../../../twin/lambda/pendingBuffer';
 
 const LIMITS: BatchLimits = { batchSize: 4, maxBatchingWindowMs: 100, maxPayloadBytes: 1_000_000, envelopeBytes: 100 };
