@@ -22,7 +22,7 @@ import { STREAMS } from '../lambdas/domain/streams/registry';
 import type { AnyStreamDefinition } from '../lambdas/domain/streams/types';
 import { createAggregationHandler } from '../lambdas/handlers/aggregation';
 import { startEventSourceMapping } from '../twin/lambda/eventSourceMapping';
-import { findFreePort, startDynamoDbLocal, startKafkaBroker } from '../twin/jvm';
+import { findFreePort, startDynamoDbLocal, startKafkaBroker } from '../twin/backends/jvm';
 import { startLocalPipeline } from '../twin/local';
 import { createTable } from '../twin/provision';
 import { crashingAggregates } from '../test/faults/scenarios';

@@ -1,12 +1,12 @@
 #!/usr/bin/env -S npx tsx
 /**
  * `npm run generate:localstack`: writes LocalStack's init hooks in `localstack/` from the table
- * definitions the CDK app and the twin use (see `twin/dockerLocalstackHooks.ts`), or with
+ * definitions the CDK app and the twin use (see `twin/backends/docker/localstackHooks.ts`), or with
  * `--check` only says whether the committed files are stale.
  */
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { GENERATE_COMMAND, localstackHookFiles, staleLocalstackFiles, writeLocalstackFiles } from '../twin/dockerLocalstackHooks';
+import { GENERATE_COMMAND, localstackHookFiles, staleLocalstackFiles, writeLocalstackFiles } from '../twin/backends/docker/localstackHooks';
 
 const REPO_ROOT = path.join(__dirname, '..');
 

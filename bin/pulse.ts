@@ -6,10 +6,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PIPELINE } from '../lambdas/config/pipeline';
 import { AGGREGATES_TABLE, EVENTS_TABLE } from '../lambdas/config/tables';
-import { defaultTableName } from '../twin/dockerCompose';
-import { blockers, formatDoctorReport, runDoctor, systemProbes } from '../twin/doctor';
-import { defaultCacheDir } from '../twin/jvm';
-import { portOf, startLocalPipeline, type Backend } from '../twin/local';
+import { defaultTableName } from '../twin/backends/docker/compose';
+import { blockers, formatDoctorReport, runDoctor, systemProbes } from '../twin/setup/doctor';
+import { defaultCacheDir } from '../twin/backends/jvm';
+import { portOf } from '../twin/backends';
+import { startLocalPipeline, type Backend } from '../twin/local';
 import { formatStatus } from '../twin/status';
 
 function positiveNumber(name: string) {

@@ -13,15 +13,14 @@ import { enrichmentFromEnvironment } from '../lambdas/handlers/enrichment';
 import type { HandlerInstance } from '../lambdas/handlers/handlerInstance';
 import { producerFromEnvironment } from '../lambdas/handlers/producer';
 import { queryFromEnvironment } from '../lambdas/handlers/query';
-import { resolveBackend, startDockerServices, type BackendChoice, type DockerServicesOptions } from './docker';
-import { assertCanStart } from './doctor';
+import { startBackend, type BackendChoice } from './backends';
+import type { DockerServicesOptions } from './backends/docker/services';
 import { startEventSourceMapping, type EventSourceMappingHandle } from './lambda/eventSourceMapping';
-import { startHttpApi } from './httpApi';
+import { startHttpApi } from './lambda/httpApi';
 import { createTable, createTopics } from './provision';
-import { defaultCacheDir, resolveJvmArtifacts, startDynamoDbLocal, startKafkaBroker } from './jvm';
 import { StatusMonitor } from './status';
 
-/** Where the broker and DynamoDB come from: see `resolveBackend` in `./docker`. */
+/** Where the broker and DynamoDB come from: see `./backends`. */
 export type Backend = BackendChoice;
 
 /**
@@ -87,13 +86,6 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
-/** The port of a `host:port` or URL, for starting a JVM service where the settings point. */
-export function portOf(address: string, what: string): number {
-  const match = /:(\d+)\/?$/.exec(address.split(',')[0]?.trim() ?? '');
-  if (!match) throw new Error(`${what} "${address}" has no port; use host:port (e.g. localhost:9092)`);
-  return Number(match[1]);
-}
-
 /** Starts the whole pipeline; on any failure it stops what it had started and rethrows. */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const stack: (() => Promise<void>)[] = [];
@@ -104,43 +96,18 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     }
   };
   try {
-    const { backend, reason } = await resolveBackend(options.backend, { env: options.docker?.env });
-    let kafkaBrokers = options.kafkaBrokers;
-    let dynamoDbEndpoint = options.dynamoDbEndpoint;
-    // Before anything starts or downloads: a busy port or a missing JDK is named now, by the check that failed.
-    await assertCanStart(
-      {
-        apiPort: options.port,
-        apiHost: options.host ?? '127.0.0.1',
-        kafkaPort: backend === 'jvm' ? portOf(kafkaBrokers, 'KAFKA_BROKERS') : 0,
-        dynamoDbPort: backend === 'jvm' ? portOf(dynamoDbEndpoint, 'DYNAMODB_ENDPOINT') : 0,
-        cacheDir: defaultCacheDir(),
-      },
-      { backend, reason },
-    );
-    // Say why auto chose what it chose: a developer expecting Docker should see that it did not answer.
-    if (options.backend === 'auto' || backend === 'docker') options.onProgress(`backend: ${reason}`);
-    if (backend === 'docker') {
-      options.onProgress('backend: docker (Redpanda, Redpanda Console and DynamoDB from docker-compose.local.yml)');
-      if (options.dataDir) options.onProgress('--data-dir applies to the jvm backend only; the docker backend keeps its state in named volumes');
-      const services = await startDockerServices({ ...options.docker, onProgress: options.onProgress });
-      stack.push(() => services.stop());
-      kafkaBrokers = services.kafkaBrokers;
-      dynamoDbEndpoint = services.dynamoDbEndpoint;
-    } else if (backend === 'jvm') {
-      options.onProgress(`backend: jvm (Apache Kafka and DynamoDB Local on the JVM${options.dataDir ? `, state in ${options.dataDir}` : ', starting empty'})`);
-      // Once, before the two starts: each would otherwise resolve an empty cache by itself, twice the download.
-      await resolveJvmArtifacts({ onProgress: options.onProgress });
-      const [broker, dynamo] = await Promise.all([
-        startKafkaBroker({ port: portOf(kafkaBrokers, 'KAFKA_BROKERS'), dataDir: options.dataDir && `${options.dataDir}/kafka`, onProgress: options.onProgress }),
-        startDynamoDbLocal({ port: portOf(dynamoDbEndpoint, 'DYNAMODB_ENDPOINT'), dataDir: options.dataDir && `${options.dataDir}/dynamodb`, onProgress: options.onProgress }),
-      ]);
-      stack.push(() => broker.stop(), () => dynamo.stop());
-      kafkaBrokers = broker.brokers;
-      dynamoDbEndpoint = dynamo.endpoint;
-    } else {
-      options.onProgress(`backend: external (Kafka at ${kafkaBrokers}, DynamoDB at ${dynamoDbEndpoint})`);
-    }
+    const services = await startBackend({
+      choice: options.backend,
+      kafkaBrokers: options.kafkaBrokers,
+      dynamoDbEndpoint: options.dynamoDbEndpoint,
+      apiPort: options.port,
+      apiHost: options.host ?? '127.0.0.1',
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.docker ? { docker: options.docker } : {}),
+      onProgress: options.onProgress,
+    });
+    stack.push(() => services.stop());
+    const { backend, kafkaBrokers, dynamoDbEndpoint } = services;
 
     const kafka = createKafkaPort({ kind: 'brokers', brokers: kafkaBrokers.split(',') });
     const admin = await kafka.admin(`${PIPELINE.projectName}-twin`);

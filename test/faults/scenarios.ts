@@ -17,7 +17,7 @@ import type { AggregateDelta } from '../../lambdas/domain/aggregation';
 import { seededRandom, type RandomSource } from '../../lambdas/domain/random';
 import { STREAMS } from '../../lambdas/domain/streams/registry';
 import { createAggregationHandler } from '../../lambdas/handlers/aggregation';
-import { findFreePort, startDynamoDbLocal, startKafkaBroker, type DynamoDbLocalHandle, type KafkaBrokerHandle } from '../../twin/jvm';
+import { findFreePort, startDynamoDbLocal, startKafkaBroker, type DynamoDbLocalHandle, type KafkaBrokerHandle } from '../../twin/backends/jvm';
 import { startLocalPipeline, type LocalPipeline } from '../../twin/local';
 import { POISON_CASES } from '../helpers/poisonRecords';
 import { aView, aTicket, bytesOf } from '../helpers/events';

@@ -6,7 +6,7 @@
  * (and a sandboxed CI refuses the connections).
  */
 import { chromium, type Browser } from 'playwright-core';
-import { DEBIAN_CHROMIUM, currentHost, findChromium, installCommand, isExecutable, type Host } from '../../twin/host';
+import { DEBIAN_CHROMIUM, currentHost, findChromium, installCommand, isExecutable, type Host } from '../../twin/setup/host';
 import { aptInstall, canAptInstall, progressToStderr } from './systemPackages';
 
 /** What {@link ensureChromium} uses to look and to install; the machine's own by default. */

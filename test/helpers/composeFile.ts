@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
-import { COMPOSE_FILE } from '../../twin/dockerCompose';
+import { COMPOSE_FILE } from '../../twin/backends/docker/compose';
 
 /** A healthcheck as the compose file writes it. */
 export interface ComposeHealthcheck {

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findOnPath } from '../../twin/host';
+import { findOnPath } from '../../twin/setup/host';
 
 /** A PATH without some commands, and the temporary directory behind it. */
 export interface PathWithout {

@@ -15,9 +15,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { downloadVerified } from '../../twin/download';
-import { currentHost, installCommand, probePythonVenv, type PythonVenvStatus } from '../../twin/host';
-import { defaultCacheDir } from '../../twin/jvm';
+import { downloadVerified } from '../../twin/setup/download';
+import { currentHost, installCommand, probePythonVenv, type PythonVenvStatus } from '../../twin/setup/host';
+import { defaultCacheDir } from '../../twin/backends/jvm';
 import { withInstallLock } from './installLock';
 import { aptInstall, canAptInstall, progressToStderr } from './systemPackages';
 

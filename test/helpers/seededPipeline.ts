@@ -8,7 +8,7 @@
  * folded and the totals have stopped moving.
  */
 import { randomUUID } from 'node:crypto';
-import { findFreePort } from '../../twin/jvm';
+import { findFreePort } from '../../twin/backends/jvm';
 import { startLocalPipeline, type LocalPipeline } from '../../twin/local';
 import { INVALID_AGGREGATION_NAME, STREAMS } from '../../lambdas/domain/streams/registry';
 import { INVALID_KEY, produceRecords, recentHistory, type HistoryOptions, type HistoryRecord } from './history';

@@ -5,8 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { currentHost, findOnPath, usesApt, type Host } from '../../twin/host';
-import { defaultCacheDir } from '../../twin/jvm';
+import { currentHost, findOnPath, usesApt, type Host } from '../../twin/setup/host';
+import { defaultCacheDir } from '../../twin/backends/jvm';
 import { withInstallLock } from './installLock';
 
 /** Writes set-up progress to stderr, where jest and npm scripts show it as it happens. */

@@ -6,7 +6,7 @@ import {
   startKafkaBroker,
   type DynamoDbLocalHandle,
   type KafkaBrokerHandle,
-} from '../../twin/jvm';
+} from '../../twin/backends/jvm';
 
 /** Handles shared with globalTeardown, which jest runs in the same process. */
 export interface IntegrationServices {

@@ -9,10 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
-import { downloadVerified } from '../../../twin/download';
-import { findOnPath } from '../../../twin/host';
-import { DYNAMODB_LOCAL_CREDENTIALS, findFreePort, resolveJvmArtifacts, startDynamoDbLocal, startKafkaBroker } from '../../../twin/jvm';
-import { MAVEN_DISTRIBUTION, isMavenInstalled, mavenDistributionUrl } from '../../../twin/jvm/mavenDistribution';
+import { downloadVerified } from '../../../twin/setup/download';
+import { findOnPath } from '../../../twin/setup/host';
+import { DYNAMODB_LOCAL_CREDENTIALS, findFreePort, resolveJvmArtifacts, startDynamoDbLocal, startKafkaBroker } from '../../../twin/backends/jvm';
+import { MAVEN_DISTRIBUTION, isMavenInstalled, mavenDistributionUrl } from '../../../twin/backends/jvm/mavenDistribution';
 import { pathWithout, type PathWithout } from '../../helpers/pathWithout';
 
 /** Generous: Maven Central's speed is not ours to choose; about 25 s on the machine this was written on. */

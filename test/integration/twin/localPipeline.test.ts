@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { SeriesBody } from '../../../lambdas/handlers/query/schemas';
-import { findFreePort } from '../../../twin/jvm';
+import { findFreePort } from '../../../twin/backends/jvm';
 import { startLocalPipeline, type LocalPipeline } from '../../../twin/local';
 
 const brokers = process.env.KAFKA_BROKERS as string;
