@@ -5,7 +5,9 @@
 import { deadLetterTopic } from '../../config/pipeline';
 import type { AggregationDefinition, AnyStreamDefinition, EventObject, MeasureName, StreamDefinition } from './types';
 import { ordersStream } from './orders';
+import { salesStream } from './sales';
 import { ticketsStream } from './tickets';
+import { tracksStream } from './tracks';
 
 /**
  * Erases a stream's event types for the registry. Each stream is type-checked against its own
@@ -19,7 +21,12 @@ function register<Raw extends EventObject, Enriched extends EventObject>(
 }
 
 /** Every stream the pipeline carries. */
-export const STREAMS: readonly AnyStreamDefinition[] = [register(ordersStream), register(ticketsStream)];
+export const STREAMS: readonly AnyStreamDefinition[] = [
+  register(ordersStream),
+  register(ticketsStream),
+  register(salesStream),
+  register(tracksStream),
+];
 
 /** Every topic the streams need: each stream's topic and its dead-letter topic. */
 export function topicsOf(streams: readonly AnyStreamDefinition[] = STREAMS): string[] {
