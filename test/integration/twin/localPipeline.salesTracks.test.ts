@@ -10,12 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { SeriesBody } from '../../../lambdas/handlers/query/schemas';
-import { findFreePort } from '../../../twin/jvm';
-import { startLocalPipeline, type LocalPipeline } from '../../../twin/local';
+import type { LocalPipeline } from '../../../twin/local';
 import { aSale, aTrack, anAdjustment } from '../../helpers/salesTracksEvents';
+import { startTestPipeline } from '../../helpers/testPipeline';
 
 const brokers = process.env.KAFKA_BROKERS as string;
-const dynamoDbEndpoint = process.env.DYNAMODB_ENDPOINT as string;
 
 /** A whole minute six hours ago; the records are stamped 90 s after it, in the next minute. */
 const minute0 = Math.floor(Date.now() / 60_000) * 60_000 - 6 * 3_600_000;
@@ -69,17 +68,7 @@ describe('local pipeline: sales and tracks (external backend on the test broker)
   let pipeline: LocalPipeline;
 
   beforeAll(async () => {
-    pipeline = await startLocalPipeline({
-      backend: 'external',
-      port: await findFreePort(),
-      producer: false,
-      rate: 1,
-      kafkaBrokers: brokers,
-      dynamoDbEndpoint,
-      eventsTable: `events-${randomUUID()}`,
-      aggregatesTable: `aggregates-${randomUUID()}`,
-      onProgress: () => undefined,
-    });
+    pipeline = await startTestPipeline();
     const producer = new Kafka({ clientId: 'outside-client', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({ topic: 'sales', messages: sales });

@@ -8,19 +8,14 @@ import {
   type SalesEvent,
 } from '../../../../lambdas/domain/streams/sales';
 import { aSale, anAdjustment } from '../../../helpers/salesTracksEvents';
+import { schemaIssuePaths, schemaIssues } from '../../../helpers/schemaIssues';
 
 function parsed(event: Record<string, unknown>): SalesEvent {
   return salesEventSchema.parse(event);
 }
 
-/** The issues of an event the schema rejects, as `path: message`. */
-function issuesOf(event: Record<string, unknown>): string[] {
-  const result = salesEventSchema.safeParse(event);
-  if (result.success) throw new Error('expected the schema to reject the event');
-  return result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-}
-
-const fieldsOf = (event: Record<string, unknown>): string[] => issuesOf(event).map((issue) => issue.split(':')[0] as string);
+const issuesOf = (event: Record<string, unknown>): string[] => schemaIssues(salesEventSchema, event);
+const fieldsOf = (event: Record<string, unknown>): string[] => schemaIssuePaths(salesEventSchema, event);
 
 describe('salesEventSchema', () => {
   it.each([

@@ -15,6 +15,7 @@ import {
   tracksSampleProblem,
 } from '../../../../lambdas/domain/streams/tracksDataset';
 import type { CatalogueTrack } from '../../../../lambdas/domain/streams/tracksGenerator';
+import { aTrack } from '../../../helpers/salesTracksEvents';
 
 const REPO_ROOT = path.join(__dirname, '..', '..', '..', '..');
 const SAMPLE = path.join(REPO_ROOT, TRACKS_SAMPLE_PATH);
@@ -24,29 +25,8 @@ const KAGGLE_HEADER =
   ',track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key,loudness,mode,' +
   'speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre';
 
-/** A track as the generator makes them, with every column set. */
-const track: CatalogueTrack = {
-  track_id: '0aB3xYz9QkLm2NpR7sTuVw',
-  artists: 'Lina Moreau;The Velvet Echoes',
-  album_name: 'Paper Lights',
-  track_name: 'Golden Hour',
-  popularity: 64,
-  duration_ms: 215_400,
-  explicit: true,
-  danceability: 0.712,
-  energy: 0.655,
-  key: 5,
-  loudness: -6.41,
-  mode: 1,
-  speechiness: 0.0412,
-  acousticness: 0.183,
-  instrumentalness: 0.0000021,
-  liveness: 0.109,
-  valence: 0.581,
-  tempo: 118.02,
-  time_signature: 4,
-  track_genre: 'pop',
-};
+/** A track with every dataset column: the `tracks` factory's, without its timestamp, with explicit lyrics. */
+const track = aTrack({ timestamp: undefined, explicit: true }) as unknown as CatalogueTrack;
 
 let tempDir: string;
 beforeEach(() => {
