@@ -66,13 +66,16 @@ async function timeToReady(cacheDir: string | undefined): Promise<{ readyMs: num
   return { readyMs, stopMs: Date.now() - stopping };
 }
 
+/** The streams the benchmark sends and counts by hand (see `groundTruth`), so its figures stay comparable run to run. */
+const BENCH_STREAMS = STREAMS.filter((stream) => stream.name === 'orders' || stream.name === 'tickets');
+
 /** Events an outside client sends: orders and tickets near now, one in twenty invalid. */
 function makeEvents(count: number): { topic: string; key: string; value: string }[] {
   const random = seededRandom(42);
   const now = Date.now();
   return Array.from({ length: count }, (_, index) => {
-    if (index % 20 === 19) return { topic: (STREAMS[index % STREAMS.length] as AnyStreamDefinition).name, key: 'bad', value: '{"truncated": ' };
-    const stream = STREAMS[index % STREAMS.length] as AnyStreamDefinition;
+    if (index % 20 === 19) return { topic: (BENCH_STREAMS[index % BENCH_STREAMS.length] as AnyStreamDefinition).name, key: 'bad', value: '{"truncated": ' };
+    const stream = BENCH_STREAMS[index % BENCH_STREAMS.length] as AnyStreamDefinition;
     const event = stream.generate(random, now - Math.floor(random.next() * 120_000));
     return { topic: stream.name, key: stream.partitionKey(event), value: JSON.stringify(event) };
   });

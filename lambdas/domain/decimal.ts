@@ -19,15 +19,21 @@ export function toScaledBigInt(value: number, scale: number): bigint {
   const digits = mantissa.replace(/^-/, '').replace('.', '');
   // value = digits × 10^(exponent − (digits.length − 1)); shift by `scale` more places.
   const shift = Number(exponentText) - (digits.length - 1) + scale;
-  let magnitude: bigint;
-  if (shift >= 0) {
-    magnitude = BigInt(digits) * 10n ** BigInt(shift);
-  } else {
-    const divisor = 10n ** BigInt(-shift);
-    const whole = BigInt(digits);
-    magnitude = whole / divisor + ((whole % divisor) * 2n >= divisor ? 1n : 0n);
-  }
+  const magnitude = shift >= 0 ? BigInt(digits) * 10n ** BigInt(shift) : divideRounded(BigInt(digits), 10n ** BigInt(-shift));
   return negative ? -magnitude : magnitude;
+}
+
+/**
+ * `numerator ÷ divisor` rounded half away from zero, exactly: `divideRounded(-25n, 10n) === -3n`.
+ * The one rounding rule of every exact decimal in Pulse (amounts, cents, minutes).
+ *
+ * @param divisor - positive
+ */
+export function divideRounded(numerator: bigint, divisor: bigint): bigint {
+  if (divisor <= 0n) throw new RangeError(`divisor must be positive, got ${divisor}`);
+  const magnitude = numerator < 0n ? -numerator : numerator;
+  const rounded = magnitude / divisor + ((magnitude % divisor) * 2n >= divisor ? 1n : 0n);
+  return numerator < 0n ? -rounded : rounded;
 }
 
 /**
@@ -90,9 +96,14 @@ export function multiplyRounded(value: number, multiplier: number, scale: number
     throw new RangeError(`multiplier must be a safe integer, got ${multiplier}`);
   }
   const product = toScaledBigInt(value, EXACT_SCALE) * BigInt(multiplier);
-  const divisor = 10n ** BigInt(EXACT_SCALE - scale);
-  const magnitude = product < 0n ? -product : product;
-  const rounded = magnitude / divisor + ((magnitude % divisor) * 2n >= divisor ? 1n : 0n);
+  return scaledToNumber(divideRounded(product, 10n ** BigInt(EXACT_SCALE - scale)), scale);
+}
+
+/**
+ * The number nearest the exact decimal `scaled × 10^-scale`: `scaledToNumber(1999n, 2) === 19.99`.
+ * Exact (so that {@link toScaledBigInt} gives `scaled` back) up to 15 significant digits.
+ */
+export function scaledToNumber(scaled: bigint, scale: number): number {
   // A bigint prints every digit, so this parses as the double nearest the exact decimal, at any size.
-  return Number(`${product < 0n ? -rounded : rounded}e-${scale}`);
+  return Number(`${scaled}e-${scale}`);
 }

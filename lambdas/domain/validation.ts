@@ -14,7 +14,7 @@ import type { AnyStreamDefinition, EventObject } from './streams/types';
 import { MAX_MEASURED_SCALED, formatScaled, toScaledBigInt } from './decimal';
 import { checkDocument, exactDocument, isLosslessNumber, stringifyDocument } from './eventJson';
 import { STORE_LIMITS, aggregateItemKey, eventKey, eventListingSortKey, keyProblem } from './itemKeys';
-import { isValidInstant, windowStartOf } from './time';
+import { formatInstant, isValidInstant, windowStartOf } from './time';
 
 /** Every reason a record can be invalid for; part of the API. */
 export const INVALID_REASONS = [
@@ -180,9 +180,13 @@ function checkEvent(stream: AnyStreamDefinition, text: string, plain: object, re
   const checked = stream.schema.safeParse(document.value);
   if (!checked.success) return invalid('schema', describeSchemaIssues(checked.error, document.value));
   const event = checked.data;
-  const eventTimeText = stream.eventTime(event);
-  const eventTimeMs = Date.parse(eventTimeText);
-  if (Number.isNaN(eventTimeMs)) return invalid('schema', `event time ${JSON.stringify(eventTimeText)} is not a date`);
+  // ISO-8601 text from the event, or epoch ms (the record time of an event that carries none).
+  const eventTime = stream.eventTime(event, recordTimestampMs);
+  const eventTimeMs = typeof eventTime === 'number' ? new Date(eventTime).getTime() : Date.parse(eventTime);
+  if (Number.isNaN(eventTimeMs)) {
+    return invalid('schema', `event time ${typeof eventTime === 'number' ? eventTime : JSON.stringify(eventTime)} is not a date`);
+  }
+  const eventTimeText = typeof eventTime === 'number' ? formatInstant(eventTimeMs) : eventTime;
   if (eventTimeMs < recordTimestampMs - limits.retentionMs) {
     return invalid('too_late', `event time ${eventTimeText} is older than the retention of ${limits.retentionMs / 86_400_000} days`);
   }

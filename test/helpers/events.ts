@@ -10,7 +10,8 @@ export const EVENT_TIME = '2026-11-25T04:07:15.250Z';
 /** The epoch milliseconds of `EVENT_TIME`. */
 export const EVENT_TIME_MS = Date.parse(EVENT_TIME);
 
-function withOverrides(base: EventObject, overrides: EventObject): EventObject {
+/** `base` with `overrides` applied; an override of `undefined` removes the field. */
+export function withOverrides(base: EventObject, overrides: EventObject): EventObject {
   const event: EventObject = { ...base, ...overrides };
   for (const [field, value] of Object.entries(overrides)) {
     if (value === undefined) delete event[field];

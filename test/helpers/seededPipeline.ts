@@ -7,11 +7,10 @@
  * their expectations from the API; this helper only waits until at least the produced history is
  * folded and the totals have stopped moving.
  */
-import { randomUUID } from 'node:crypto';
-import { findFreePort } from '../../twin/backends/jvm';
-import { startLocalPipeline, type LocalPipeline } from '../../twin/local';
+import type { LocalPipeline } from '../../twin/local';
 import { INVALID_AGGREGATION_NAME, STREAMS } from '../../lambdas/domain/streams/registry';
 import { INVALID_KEY, produceRecords, recentHistory, type HistoryOptions, type HistoryRecord } from './history';
+import { startTestPipeline } from './testPipeline';
 
 /** A running pipeline and what was produced into it. */
 export interface SeededPipeline {
@@ -54,17 +53,7 @@ function producedTotals(history: ReadonlyMap<string, readonly HistoryRecord[]>):
  */
 export async function startSeededPipeline(history: Omit<HistoryOptions, 'nowMs'>, timeoutMs = 90_000): Promise<SeededPipeline> {
   const brokers = process.env.KAFKA_BROKERS as string;
-  const pipeline = await startLocalPipeline({
-    backend: 'external',
-    port: await findFreePort(),
-    producer: false,
-    rate: 1,
-    kafkaBrokers: brokers,
-    dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT as string,
-    eventsTable: `events-${randomUUID()}`,
-    aggregatesTable: `aggregates-${randomUUID()}`,
-    onProgress: () => undefined,
-  });
+  const pipeline = await startTestPipeline();
   try {
     const nowMs = Date.now();
     const records = recentHistory({ ...history, nowMs });

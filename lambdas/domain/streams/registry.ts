@@ -4,7 +4,9 @@
  */
 import type { AggregationDefinition, AnyStreamDefinition, EventObject, MeasureName, StreamDefinition } from './types';
 import { ordersStream } from './orders';
+import { salesStream } from './sales';
 import { ticketsStream } from './tickets';
+import { tracksStream } from './tracks';
 
 /**
  * Erases a stream's event types for the registry. Each stream is type-checked against its own
@@ -18,7 +20,12 @@ function register<Raw extends EventObject, Enriched extends EventObject>(
 }
 
 /** Every stream the pipeline carries. */
-export const STREAMS: readonly AnyStreamDefinition[] = [register(ordersStream), register(ticketsStream)];
+export const STREAMS: readonly AnyStreamDefinition[] = [
+  register(ordersStream),
+  register(ticketsStream),
+  register(salesStream),
+  register(tracksStream),
+];
 
 /** Name of the aggregation every stream gets: invalid records per minute by reason. */
 export const INVALID_AGGREGATION_NAME = 'invalid';

@@ -11,10 +11,17 @@ export type EventObject = Record<string, unknown>;
 /** Measures an aggregation may hold; an average is derived as sum ÷ count when read. */
 export type MeasureName = 'count' | 'sum' | 'min' | 'max';
 
+/**
+ * A field of an enriched event: of any of its variants when the stream's events are a union
+ * (`category` of a sale, `adjustment_type` of a stock adjustment), so that an aggregation can
+ * group or measure what only the events its `where` selects carry.
+ */
+export type FieldOf<E> = E extends unknown ? keyof E & string : never;
+
 /** The numeric field summed (and min/max-ed) by an aggregation, with its exact decimal scale. */
 export interface MeasuredField<E> {
   /** Field of the enriched event. */
-  readonly field: keyof E & string;
+  readonly field: FieldOf<E>;
   /** Decimal places kept exactly (2 for money). */
   readonly scale: number;
 }
@@ -28,7 +35,7 @@ export interface AggregationDefinition<E> {
   /** Which enriched events are folded; all when absent. */
   where?(event: E): boolean;
   /** Dimensions of the enriched event to group by; empty for one series. */
-  readonly groupBy: readonly (keyof E & string)[];
+  readonly groupBy: readonly FieldOf<E>[];
   /** The field behind `sum`, `min` and `max`; count-only when absent. */
   readonly measure?: MeasuredField<E>;
 }
@@ -45,8 +52,14 @@ export interface StreamDefinition<Raw extends EventObject = EventObject, Enriche
   eventId(event: Raw): string;
   /** The Kafka key: the entity whose events must stay in order. */
   partitionKey(event: Raw): string;
-  /** The event time, as the ISO-8601 text the event carries. */
-  eventTime(event: Raw): string;
+  /**
+   * The event time: the ISO-8601 text the event carries, or epoch ms (such as the Kafka record
+   * time, for an event that carries none). Validation parses the text and applies the time bounds.
+   *
+   * @param recordTimestampMs - the Kafka record timestamp, ms since the epoch, already checked to
+   *   be a date from 1970 to 9999
+   */
+  eventTime(event: Raw, recordTimestampMs: number): string | number;
   /** Pure and deterministic: the same event always gives the same enriched event. */
   enrich(event: Raw): Enriched;
   /** A realistic random event at `nowMs`. */

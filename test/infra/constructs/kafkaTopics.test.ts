@@ -21,7 +21,7 @@ function setUp(kind: 'serverless' | 'provisioned') {
   return { stack, cluster, create };
 }
 
-const TOPICS = ['orders', 'orders.dlq', 'tickets', 'tickets.dlq'];
+const TOPICS = ['orders', 'orders.dlq', 'tickets', 'tickets.dlq', 'sales', 'sales.dlq', 'tracks', 'tracks.dlq'];
 
 describe('PulseKafkaTopics', () => {
   it('defaults to every stream of the registry and its dead-letter topic', () => {

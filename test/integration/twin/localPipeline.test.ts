@@ -6,11 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { SeriesBody } from '../../../lambdas/handlers/query/schemas';
-import { findFreePort } from '../../../twin/backends/jvm';
-import { startLocalPipeline, type LocalPipeline } from '../../../twin/local';
+import type { LocalPipeline } from '../../../twin/local';
+import { startTestPipeline } from '../../helpers/testPipeline';
 
 const brokers = process.env.KAFKA_BROKERS as string;
-const dynamoDbEndpoint = process.env.DYNAMODB_ENDPOINT as string;
 
 const now = Date.now();
 /** A whole minute ten minutes ago, so every event time is in the past and within retention. */
@@ -56,17 +55,7 @@ describe('local pipeline (external backend on the test broker)', () => {
   let dlqConsumer: Consumer | undefined;
 
   beforeAll(async () => {
-    pipeline = await startLocalPipeline({
-      backend: 'external',
-      port: await findFreePort(),
-      producer: false,
-      rate: 1,
-      kafkaBrokers: brokers,
-      dynamoDbEndpoint,
-      eventsTable: `events-${randomUUID()}`,
-      aggregatesTable: `aggregates-${randomUUID()}`,
-      onProgress: () => undefined,
-    });
+    pipeline = await startTestPipeline();
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({ topic: 'orders', messages: orders });

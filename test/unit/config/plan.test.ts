@@ -20,7 +20,7 @@ describe('topicPlansOf', () => {
     const topics = topicPlansOf().map((topic) => topic.name);
 
     // Assess
-    expect(topics).toEqual(['orders', 'orders.dlq', 'tickets', 'tickets.dlq']);
+    expect(topics).toEqual(['orders', 'orders.dlq', 'tickets', 'tickets.dlq', 'sales', 'sales.dlq', 'tracks', 'tracks.dlq']);
   });
 
   it('gives dead-letter topics room for a record the size of the largest the pipeline accepts', () => {

@@ -3,7 +3,7 @@ import type { StreamsBody } from '../../../lambdas/handlers/query/schemas';
 import { streamViews } from '../../../dashboard/src/presentation';
 
 describe('streamViews', () => {
-  it('shows the design’s named charts of orders and tickets, and every stream’s dead letters', () => {
+  it('shows the design’s named charts of orders and tickets, the others’ by their descriptions, and every stream’s dead letters', () => {
     // Act
     const views = streamViews(listStreams());
 
@@ -11,6 +11,16 @@ describe('streamViews', () => {
     expect(views.map((view) => [view.name, view.charts.map((chart) => chart.title), view.deadLetters.aggregation])).toEqual([
       ['orders', ['Events by type', 'Revenue per minute', 'Revenue by category'], 'invalid'],
       ['tickets', ['Tickets by type', 'Tickets by priority', 'Tickets by team'], 'invalid'],
+      [
+        'sales',
+        [
+          'Net revenue per minute by wine category (order lines)',
+          'Net revenue per minute by sales channel (order lines)',
+          'Stock adjustments per minute by type, with the net bottles moved',
+        ],
+        'invalid',
+      ],
+      ['tracks', ['Tracks per minute by genre, with their popularity (0–100; average = sum ÷ count)', 'Tracks per minute by mood quadrant of valence and energy'], 'invalid'],
     ]);
   });
 
@@ -26,7 +36,7 @@ describe('streamViews', () => {
     ]);
   });
 
-  it('totals events, purchases, revenue and dead letters of orders; tickets, high priority and dead letters of tickets', () => {
+  it('totals events, purchases, revenue and dead letters of orders; tickets, high priority and dead letters of tickets; the others generically', () => {
     // Act
     const views = streamViews(listStreams());
 
@@ -34,6 +44,8 @@ describe('streamViews', () => {
     expect(views.map((view) => view.totals.map((total) => total.key))).toEqual([
       ['events', 'purchases', 'revenue', 'dead_letters'],
       ['tickets', 'high_priority', 'dead_letters'],
+      ['events', 'revenue_by_category', 'revenue_by_channel', 'stock_movements_by_type', 'dead_letters'],
+      ['events', 'by_genre', 'dead_letters'],
     ]);
     expect(views[1]?.totals[1]).toMatchObject({ aggregation: 'by_priority', group: { priority: 'high' } });
   });
@@ -46,6 +58,8 @@ describe('streamViews', () => {
     expect(views.map((view) => view.aggregations)).toEqual([
       ['events_by_type', 'revenue', 'revenue_by_category', 'invalid'],
       ['by_type', 'by_priority', 'by_team', 'invalid'],
+      ['revenue_by_category', 'revenue_by_channel', 'stock_movements_by_type', 'invalid'],
+      ['by_genre', 'by_mood', 'invalid'],
     ]);
   });
 

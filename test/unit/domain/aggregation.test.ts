@@ -13,6 +13,7 @@ import { STREAMS, streamOfTopic } from '../../../lambdas/domain/streams/registry
 import type { AnyStreamDefinition, EventObject } from '../../../lambdas/domain/streams/types';
 import { validateRecord } from '../../../lambdas/domain/validation';
 import { aTicket, aView, anOrder, bytesOf } from '../../helpers/events';
+import { expectedSalesPlacements, expectedTrackTimeMs, expectedTracksPlacements } from '../../helpers/salesTracksGroundTruth';
 
 const orders = streamOfTopic('orders');
 const tickets = streamOfTopic('tickets');
@@ -102,14 +103,22 @@ function groundTruth(stream: AnyStreamDefinition, records: readonly FoldRecord[]
         add('revenue', minute, {}, cents);
         add('revenue_by_category', minute, { category: String(event.category) }, cents);
       }
-    } else {
+    } else if (stream.name === 'tickets') {
       add('by_type', minute, { type: String(event.type) });
       add('by_priority', minute, { priority: String(event.priority) });
       add('by_team', minute, { team: String(event.team) });
+    } else {
+      const byHand = { sales: expectedSalesPlacements, tracks: expectedTracksPlacements }[stream.name];
+      if (!byHand) throw new Error(`no ground truth for the stream ${stream.name}: add one here`);
+      const at = stream.name === 'tracks' ? expectedTrackTimeMs(result.event, recordTimestampMs) : result.eventTimeMs;
+      for (const { aggregation, group, value } of byHand(result.event)) add(aggregation, at - (at % 60_000), group, value);
     }
   }
   return truth;
 }
+
+/** The field each stream's generator puts its event time in. */
+const TIME_FIELD: Readonly<Record<string, string>> = { orders: 'ts', tickets: 'createdAt', sales: 'event_timestamp', tracks: 'timestamp' };
 
 /** Realistic records of one partition, over three minutes, about one in eight invalid. */
 function partitionRecords(stream: AnyStreamDefinition, partition: string, count: number, random: RandomSource): FoldRecord[] {
@@ -121,8 +130,7 @@ function partitionRecords(stream: AnyStreamDefinition, partition: string, count:
     if (roll < 0.08) return foldRecord(stream, partition, offset, Buffer.from('[]'), recordTs);
     const event = stream.generate(random, recordTs);
     if (roll < 0.12) {
-      const timeField = stream.name === 'orders' ? 'ts' : 'createdAt';
-      return foldRecord(stream, partition, offset, { ...event, [timeField]: new Date(recordTs + 3_600_000).toISOString() }, recordTs);
+      return foldRecord(stream, partition, offset, { ...event, [TIME_FIELD[stream.name] as string]: new Date(recordTs + 3_600_000).toISOString() }, recordTs);
     }
     return foldRecord(stream, partition, offset, event, recordTs);
   });

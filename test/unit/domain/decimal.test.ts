@@ -1,4 +1,4 @@
-import { MAX_MEASURED_SCALED, formatScaled, multiplyRounded, parseScaled, toScaledBigInt } from '../../../lambdas/domain/decimal';
+import { MAX_MEASURED_SCALED, divideRounded, formatScaled, multiplyRounded, parseScaled, scaledToNumber, toScaledBigInt } from '../../../lambdas/domain/decimal';
 import { randomInt, seededRandom } from '../../../lambdas/domain/random';
 
 describe('multiplyRounded', () => {
@@ -206,5 +206,46 @@ describe('formatScaled and parseScaled', () => {
 
     // Assess
     expect(sum).toBe(expected);
+  });
+});
+
+describe('divideRounded', () => {
+  it.each([
+    [25n, 10n, 3n],
+    [24n, 10n, 2n],
+    [-25n, 10n, -3n],
+    [-24n, 10n, -2n],
+    [0n, 7n, 0n],
+    [10n ** 40n + 5n, 10n, 10n ** 39n + 1n],
+  ])('rounds %p ÷ %p half away from zero to %p', (numerator, divisor, expected) => {
+    // Act
+    const quotient = divideRounded(numerator, divisor);
+
+    // Assess
+    expect(quotient).toBe(expected);
+  });
+
+  it('throws for a divisor that is not positive', () => {
+    // Act
+    const act = () => divideRounded(1n, 0n);
+
+    // Assess
+    expect(act).toThrow('divisor must be positive, got 0');
+  });
+});
+
+describe('scaledToNumber', () => {
+  it.each([
+    [1999n, 2, 19.99],
+    [-1999n, 2, -19.99],
+    [7n, 0, 7],
+    [MAX_MEASURED_SCALED, 2, 9_999_999_999_999.99],
+  ])('gives %p at scale %p as %p, which toScaledBigInt turns back', (scaled, scale, expected) => {
+    // Act
+    const value = scaledToNumber(scaled, scale);
+
+    // Assess
+    expect(value).toBe(expected);
+    expect(toScaledBigInt(value, scale)).toBe(scaled);
   });
 });

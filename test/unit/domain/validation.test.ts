@@ -244,6 +244,45 @@ describe('validateRecord', () => {
       expect(invalid.reason).toBe('too_late');
     });
 
+    describe('for a stream whose event time is a number (epoch ms)', () => {
+      /** Tickets whose event time is whatever `eventTime` returns, as a stream without a time field of its own. */
+      const timedBy = (eventTime: (recordTimestampMs: number) => number): typeof tickets => ({
+        ...tickets,
+        eventTime: (_event, recordTimestampMs) => eventTime(recordTimestampMs),
+      });
+
+      it('places the event at the record time it is given', () => {
+        // Act
+        const result = validateRecord(timedBy((recordTimestampMs) => recordTimestampMs), bytesOf(aTicket()), recordTs, LIMITS);
+
+        // Assess
+        expect(result).toMatchObject({ valid: true, eventTimeMs: recordTs });
+      });
+
+      it('applies the bounds to it, naming it in ISO-8601', () => {
+        // Prepare
+        const stream = timedBy((recordTimestampMs) => recordTimestampMs + LIMITS.maxClockSkewMs + 1);
+
+        // Act
+        const invalid = expectInvalid(validateRecord(stream, bytesOf(aTicket()), recordTs, LIMITS));
+
+        // Assess
+        expect(invalid).toEqual({
+          valid: false,
+          reason: 'too_early',
+          detail: 'event time 2026-11-25T04:12:30.001Z is more than 300 s ahead of its record time 2026-11-25T04:07:30.000Z',
+        });
+      });
+
+      it.each([[Number.NaN], [8.64e15 + 1]])('refuses %p, which is no date, with reason schema', (eventTimeMs) => {
+        // Act
+        const invalid = expectInvalid(validateRecord(timedBy(() => eventTimeMs), bytesOf(aTicket()), recordTs, LIMITS));
+
+        // Assess
+        expect(invalid).toEqual({ valid: false, reason: 'schema', detail: `event time ${eventTimeMs} is not a date` });
+      });
+    });
+
     describe('whatever the wall clock says', () => {
       afterEach(() => {
         jest.useRealTimers();

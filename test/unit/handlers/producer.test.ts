@@ -9,6 +9,9 @@ const NOW = Date.parse('2026-11-25T04:07:30.000Z');
 /** The generators' own delivery delay, which comes on top of the spread. */
 const GENERATOR_DELAY_MS = 2_000;
 
+/** What the producer returns when it sends `count` events of every registered stream. */
+const perStream = (count: number) => ({ orders: count, tickets: count, sales: count, tracks: count });
+
 function registered(name: string): AnyStreamDefinition {
   const stream = findStream(name);
   if (!stream) throw new Error(`stream ${name} is not registered`);
@@ -40,10 +43,12 @@ describe('producer handler', () => {
     const result = await handle();
 
     // Assess
-    expect(result).toEqual({ orders: 300, tickets: 300 });
+    expect(result).toEqual(perStream(300));
     expect(send.mock.calls.map(([topic, messages]) => [topic, messages.length]).sort()).toEqual([
       ['orders', 300],
+      ['sales', 300],
       ['tickets', 300],
+      ['tracks', 300],
     ]);
   });
 
@@ -59,7 +64,7 @@ describe('producer handler', () => {
     const result = await handle({ spreadMs });
 
     // Assess
-    expect(result).toEqual({ orders: expected, tickets: expected });
+    expect(result).toEqual(perStream(expected));
   });
 
   it('produces exactly eventsPerStream events when the input says so', async () => {
@@ -70,7 +75,7 @@ describe('producer handler', () => {
     const result = await handle({ eventsPerStream: 7 });
 
     // Assess
-    expect(result).toEqual({ orders: 7, tickets: 7 });
+    expect(result).toEqual(perStream(7));
   });
 
   it('accepts a null input as the defaults', async () => {
@@ -81,10 +86,10 @@ describe('producer handler', () => {
     const result = await handle(null);
 
     // Assess
-    expect(result).toEqual({ orders: 60, tickets: 60 });
+    expect(result).toEqual(perStream(60));
   });
 
-  it('keys orders by user and tickets by client', async () => {
+  it('keys orders by user, tickets by client, sales by product and tracks by track', async () => {
     // Prepare
     const { send, handle } = setUp();
 
@@ -94,11 +99,12 @@ describe('producer handler', () => {
     // Assess
     for (const message of messagesTo(send, 'orders')) expect(message.key).toBe(String(parsedValue(message).userId));
     for (const message of messagesTo(send, 'tickets')) expect(message.key).toBe(String(parsedValue(message).clientId));
-    expect(messagesTo(send, 'orders')).toHaveLength(50);
-    expect(messagesTo(send, 'tickets')).toHaveLength(50);
+    for (const message of messagesTo(send, 'sales')) expect(message.key).toBe(parsedValue(message).product_id);
+    for (const message of messagesTo(send, 'tracks')) expect(message.key).toBe(parsedValue(message).track_id);
+    for (const name of ['orders', 'tickets', 'sales', 'tracks']) expect(messagesTo(send, name)).toHaveLength(50);
   });
 
-  it.each([['orders'], ['tickets']])('sends %s values that parse and pass the stream schema', async (name) => {
+  it.each([['orders'], ['tickets'], ['sales'], ['tracks']])('sends %s values that parse and pass the stream schema', async (name) => {
     // Prepare
     const { send, handle } = setUp();
     const stream = registered(name);
@@ -114,7 +120,7 @@ describe('producer handler', () => {
     expect(failures).toEqual([]);
   });
 
-  it.each([['orders'], ['tickets']])('spreads the %s event times over the spread before now', async (name) => {
+  it.each([['orders'], ['tickets'], ['sales'], ['tracks']])('spreads the %s event times over the spread before now', async (name) => {
     // Prepare
     const { send, handle } = setUp();
     const stream = registered(name);
@@ -124,7 +130,11 @@ describe('producer handler', () => {
     await handle({ eventsPerStream: 300, spreadMs });
 
     // Assess
-    const times = messagesTo(send, name).map((message) => Date.parse(stream.eventTime(parsedValue(message))));
+    const times = messagesTo(send, name).map((message) => {
+      // As validation reads it from a record the broker stamps now.
+      const time = stream.eventTime(parsedValue(message), NOW);
+      return typeof time === 'number' ? time : Date.parse(time);
+    });
     expect(Math.max(...times)).toBeLessThanOrEqual(NOW);
     expect(Math.min(...times)).toBeGreaterThanOrEqual(NOW - spreadMs - GENERATOR_DELAY_MS);
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(spreadMs / 2);
@@ -166,6 +176,8 @@ describe('producer handler', () => {
     expect(metrics.points).toEqual([
       ['EventsProduced', 'Count', 4, 'orders'],
       ['EventsProduced', 'Count', 4, 'tickets'],
+      ['EventsProduced', 'Count', 4, 'sales'],
+      ['EventsProduced', 'Count', 4, 'tracks'],
     ]);
     expect(metrics.published()).toBe(1);
   });

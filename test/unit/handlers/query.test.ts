@@ -142,7 +142,7 @@ describe('query handler: GET /v1/streams', () => {
     // Assess
     expect(response.statusCode).toBe(200);
     const { streams } = bodyOf(response) as { streams: { name: string; aggregations: { name: string }[] }[] };
-    expect(streams.map((stream) => stream.name)).toEqual(['orders', 'tickets']);
+    expect(streams.map((stream) => stream.name)).toEqual(['orders', 'tickets', 'sales', 'tracks']);
     const orders = streams[0] as { aggregations: unknown[] };
     expect(orders.aggregations).toContainEqual({
       name: 'revenue_by_category',
@@ -315,7 +315,7 @@ describe('query handler: GET /v1/streams/{stream}/aggregations/{aggregation}', (
 
     // Assess
     expect(response.statusCode).toBe(404);
-    expect(bodyOf(response)).toEqual({ error: 'not_found', message: 'unknown stream "payments"; the streams are orders, tickets' });
+    expect(bodyOf(response)).toEqual({ error: 'not_found', message: 'unknown stream "payments"; the streams are orders, tickets, sales, tracks' });
   });
 
   it('returns 404 listing the aggregations for an unknown aggregation', async () => {
@@ -667,7 +667,7 @@ describe('query handler: GET /v1/streams/{stream}/events/{eventId}', () => {
 
     // Assess
     expect(response.statusCode).toBe(404);
-    expect(bodyOf(response).message).toBe('unknown stream "payments"; the streams are orders, tickets');
+    expect(bodyOf(response).message).toBe('unknown stream "payments"; the streams are orders, tickets, sales, tracks');
   });
 
   it('returns 400 naming `eventId` when it is longer than any key DynamoDB accepts', async () => {

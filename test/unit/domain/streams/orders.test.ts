@@ -237,12 +237,13 @@ describe('priceBandOf', () => {
 });
 
 describe('ordersStream', () => {
-  it('takes the event id, partition key and event time from the event', () => {
+  it('takes the event id, partition key and event time from the event, not from the record', () => {
     // Prepare
+    const recordTimeMs = Date.parse('2026-11-25T04:10:00Z');
     const event = parsed(anOrder({ eventId: 'abc', userId: 1042, ts: '2026-11-25T05:00:30+01:00' }));
 
     // Act
-    const identity = [ordersStream.eventId(event), ordersStream.partitionKey(event), ordersStream.eventTime(event)];
+    const identity = [ordersStream.eventId(event), ordersStream.partitionKey(event), ordersStream.eventTime(event, recordTimeMs)];
 
     // Assess
     expect(identity).toEqual(['abc', '1042', '2026-11-25T05:00:30+01:00']);

@@ -15,12 +15,12 @@ function registered(name: string): AnyStreamDefinition {
 }
 
 describe('STREAMS', () => {
-  it('registers orders and tickets', () => {
+  it('registers orders, tickets, sales and tracks', () => {
     // Act
     const names = STREAMS.map((stream) => stream.name);
 
     // Assess
-    expect(names).toEqual(['orders', 'tickets']);
+    expect(names).toEqual(['orders', 'tickets', 'sales', 'tracks']);
   });
 });
 
@@ -48,6 +48,31 @@ describe('describeAggregations', () => {
       { name: 'by_priority', groupBy: ['priority'] },
       { name: 'by_team', groupBy: ['team'] },
       { name: INVALID_AGGREGATION_NAME, groupBy: ['reason'] },
+    ]);
+  });
+
+  it('describes the sales aggregations: revenue in cents by category and channel, stock movements by type', () => {
+    // Act
+    const descriptions = describeAggregations(registered('sales'));
+
+    // Assess
+    expect(descriptions.map(({ name, groupBy, measures }) => ({ name, groupBy, measures }))).toEqual([
+      { name: 'revenue_by_category', groupBy: ['category'], measures: ['count', 'sum', 'min', 'max'] },
+      { name: 'revenue_by_channel', groupBy: ['sales_channel'], measures: ['count', 'sum', 'min', 'max'] },
+      { name: 'stock_movements_by_type', groupBy: ['adjustment_type'], measures: ['count', 'sum', 'min', 'max'] },
+      { name: INVALID_AGGREGATION_NAME, groupBy: ['reason'], measures: ['count'] },
+    ]);
+  });
+
+  it('describes the tracks aggregations: popularity by genre, count by mood', () => {
+    // Act
+    const descriptions = describeAggregations(registered('tracks'));
+
+    // Assess
+    expect(descriptions.map(({ name, groupBy, measures }) => ({ name, groupBy, measures }))).toEqual([
+      { name: 'by_genre', groupBy: ['track_genre'], measures: ['count', 'sum', 'min', 'max'] },
+      { name: 'by_mood', groupBy: ['mood'], measures: ['count'] },
+      { name: INVALID_AGGREGATION_NAME, groupBy: ['reason'], measures: ['count'] },
     ]);
   });
 
@@ -91,7 +116,7 @@ describe('measuresOf', () => {
 });
 
 describe('streamOfTopic', () => {
-  it.each([['orders'], ['tickets']])('finds the stream of the topic %s', (topic) => {
+  it.each([['orders'], ['tickets'], ['sales'], ['tracks']])('finds the stream of the topic %s', (topic) => {
     // Act
     const stream = streamOfTopic(topic);
 
@@ -104,7 +129,7 @@ describe('streamOfTopic', () => {
     const act = () => streamOfTopic('orders.dlq');
 
     // Assess
-    expect(act).toThrow('no stream is registered for topic "orders.dlq" (registered: orders, tickets)');
+    expect(act).toThrow('no stream is registered for topic "orders.dlq" (registered: orders, tickets, sales, tracks)');
   });
 });
 

@@ -132,12 +132,13 @@ describe('enrichTicket', () => {
 });
 
 describe('ticketsStream', () => {
-  it('takes the id from ticketId, the partition key from clientId and the event time from createdAt', () => {
+  it('takes the id from ticketId, the partition key from clientId and the event time from createdAt, not from the record', () => {
     // Prepare
+    const recordTimeMs = Date.parse('2026-11-25T04:10:00Z');
     const event = parsed(aTicket({ ticketId: 't-9', clientId: 314, createdAt: '2026-11-25T05:00:30+01:00' }));
 
     // Act
-    const identity = [ticketsStream.eventId(event), ticketsStream.partitionKey(event), ticketsStream.eventTime(event)];
+    const identity = [ticketsStream.eventId(event), ticketsStream.partitionKey(event), ticketsStream.eventTime(event, recordTimeMs)];
 
     // Assess
     expect(identity).toEqual(['t-9', '314', '2026-11-25T05:00:30+01:00']);
