@@ -396,6 +396,20 @@ export async function resolveJvmArtifacts(opts: ResolveJvmArtifactsOptions = {})
   return resolveWithMaven(cacheDir, finalDir, opts.onProgress);
 }
 
+/**
+ * Compiles one Java source against `classpath` into `outDir` with the ECJ of the resolved artifact
+ * set.
+ *
+ * Why: tests and tools that need a small Java program (a real Java Kafka client, say) get a
+ * compiler on a JRE-only machine without another download.
+ * @throws Error when the artifacts are not resolved yet (call {@link resolveJvmArtifacts} first), or with ECJ's output when the source does not compile
+ */
+export async function compileJavaSource(source: { className: string; text: string }, outDir: string, classpath: string, cacheDir: string = defaultCacheDir()): Promise<void> {
+  const ecj = path.join(artifactsDir(path.resolve(cacheDir)), 'dynamodb', 'tools', 'ecj.jar');
+  if (!fs.existsSync(ecj)) throw new Error(`no Java compiler at ${ecj}: resolve the JVM artifacts first (resolveJvmArtifacts)`);
+  await compileJava(ecj, source, outDir, classpath, `compiling ${source.className} failed`);
+}
+
 /** `<cacheDir>/jvm/<key of the current pom>`: where a complete artifact set lives. */
 function artifactsDir(cacheDir: string): string {
   return path.join(cacheDir, 'jvm', artifactsCacheKey(fs.readFileSync(POM_FILE, 'utf8')));
