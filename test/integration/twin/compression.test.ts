@@ -14,6 +14,7 @@ import { canCompress, createKafkaPort, type CompressionCodec } from '../../../la
 import type { SeriesBody } from '../../../lambdas/handlers/query/schemas';
 import { findFreePort } from '../../../twin/jvm';
 import { TwinProcess, processesMentioning } from '../../faults/scenarios';
+import { eventually } from '../../helpers/eventually';
 import { javaSamplesNow, readJavaSamples } from '../../helpers/javaCompressedSamples';
 import { JavaKafkaClient, type JavaRecord } from '../../helpers/javaKafkaClient';
 import { recordsByCodec, storedBatches } from '../../helpers/kafkaLogSegments';
@@ -39,21 +40,6 @@ function purchases(codec: CompressionCodec): { records: JavaRecord[]; ids: strin
     return { key: String(event.userId), value: JSON.stringify(event) };
   });
   return { records, ids, cents };
-}
-
-/** Polls until `check` passes, for at most `timeoutMs`. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    try {
-      check(value);
-      return value;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
 }
 
 describe('compressed batches from a Java producer, across a twin restart', () => {
@@ -92,7 +78,7 @@ describe('compressed batches from a Java producer, across a twin restart', () =>
 
   async function expectExactly(codecs: readonly (typeof CODECS)[number][]): Promise<void> {
     const expected = new Map(codecs.map((codec) => [`java ${codec}`, { count: PER_CODEC, cents: purchases(codec).cents, windowStart: iso(minute0).replace('.000Z', 'Z') }]));
-    await eventually(revenueByCategory, (series) => expect(series).toEqual(expected));
+    await eventually(revenueByCategory, (series) => expect(series).toEqual(expected), 90_000);
     for (const codec of codecs) {
       for (const eventId of purchases(codec).ids) {
         const response = await fetch(`${api}/v1/streams/orders/events/${eventId}`);
