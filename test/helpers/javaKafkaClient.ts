@@ -33,7 +33,8 @@ export class JavaKafkaClient {
   static async build(): Promise<JavaKafkaClient> {
     const artifacts = await resolveJvmArtifacts();
     const text = fs.readFileSync(SOURCE_FILE, 'utf8');
-    const outDir = path.join(os.tmpdir(), `pulse-java-client-${createHash('sha256').update(text).update(artifacts.kafkaClasspath).digest('hex').slice(0, 12)}`);
+    // The compiler keeps the source beside the classes, so both live in a folder of this build's own.
+    const outDir = path.join(os.tmpdir(), `pulse-java-client-${createHash('sha256').update(text).update(artifacts.kafkaClasspath).digest('hex').slice(0, 12)}`, 'classes');
     if (!fs.existsSync(path.join(outDir, `${CLASS_NAME}.class`))) {
       // Compiled aside and moved into place, so a concurrent or interrupted build never leaves half a directory.
       const staging = `${outDir}.partial-${process.pid}`;
