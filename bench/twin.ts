@@ -10,8 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Command, InvalidArgumentError } from 'commander';
-import { createKafkaPort } from '../lambdas/adapters/kafka';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { COMPRESSION_CODECS, createKafkaPort, type CompressionCodec } from '../lambdas/adapters/kafka';
 import { AggregatesRepository } from '../lambdas/adapters/dynamodb/aggregatesRepository';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/client';
 import { PIPELINE, consumerGroupId } from '../lambdas/config/pipeline';
@@ -32,6 +32,7 @@ interface BenchOptions {
   crashRate: number;
   cold: boolean;
   output: string;
+  compression: CompressionCodec;
 }
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -102,8 +103,8 @@ function groundTruth(events: { topic: string; value: string }[]) {
   return truth;
 }
 
-async function produce(brokers: string, events: { topic: string; key: string; value: string }[]): Promise<number> {
-  const producer = createKafkaPort({ kind: 'brokers', brokers: [brokers] }).publisher('bench-client');
+async function produce(brokers: string, events: { topic: string; key: string; value: string }[], compression: CompressionCodec): Promise<number> {
+  const producer = createKafkaPort({ kind: 'brokers', brokers: [brokers] }).publisher('bench-client', { compression });
   const started = Date.now();
   for (let start = 0; start < events.length; start += 1000) {
     const chunk = events.slice(start, start + 1000);
@@ -184,7 +185,7 @@ async function main(options: BenchOptions): Promise<void> {
     const repository = new AggregatesRepository(documents, { tableName: aggregatesTable, retentionMs: 86_400_000 });
     log(`throughput: ${options.events} events through enrichment and aggregation`);
     const started = Date.now();
-    const produceMs = await produce(broker.brokers, events);
+    const produceMs = await produce(broker.brokers, events, options.compression);
     let totals = await aggregateTotals(repository);
     await until(async () => {
       totals = await aggregateTotals(repository);
@@ -194,7 +195,7 @@ async function main(options: BenchOptions): Promise<void> {
     }, 'the pipeline to drain');
     const drainedMs = Date.now() - started;
     await pipeline.stop();
-    row('outside client produce rate', `${Math.round(options.events / (produceMs / 1000))} events/s`, `${options.events} events, kafkajs idempotent producer, batches of 1,000`);
+    row('outside client produce rate', `${Math.round(options.events / (produceMs / 1000))} events/s`, `${options.events} events, kafkajs idempotent producer, batches of 1,000, compression ${options.compression}`);
     row('twin sustained, end to end', `${Math.round(options.events / (drainedMs / 1000))} events/s`, 'from first send until both consumers have committed everything and the aggregates hold every event');
     row('aggregates equal ground truth (no failures)', JSON.stringify(totals) === JSON.stringify(truth) ? 'yes' : `NO: ${JSON.stringify(totals)} vs ${JSON.stringify(truth)}`, JSON.stringify(truth));
 
@@ -246,7 +247,8 @@ async function main(options: BenchOptions): Promise<void> {
     await Promise.all([broker.stop(), dynamo.stop()]);
   }
 
-  const command = `npm run bench -- --events ${options.events} --crash-rate ${options.crashRate}${options.cold ? '' : ' --no-cold'}`;
+  const codecFlag = options.compression === PIPELINE.producer.compression ? '' : ` --compression ${options.compression}`;
+  const command = `npm run bench -- --events ${options.events} --crash-rate ${options.crashRate}${options.cold ? '' : ' --no-cold'}${codecFlag}`;
   const report = [
     '# Benchmarks',
     '',
@@ -284,6 +286,11 @@ new Command()
   .option('--crash-rate <p>', 'probability that an aggregation invocation crashes after partial writes', rate, 0.3)
   .option('--no-cold', 'skip the cold-cache start (it downloads ~120 MB from Maven Central)')
   .option('--output <file>', 'where to write the report', 'BENCHMARKS.md')
+  .addOption(
+    new Option('--compression <codec>', "codec of the outside client's batches (the twin's consumers read every one)")
+      .choices(COMPRESSION_CODECS)
+      .default(PIPELINE.producer.compression),
+  )
   .action(main)
   .parseAsync(process.argv)
   .catch((error: unknown) => {

@@ -101,14 +101,19 @@ group; Ctrl-C drains and stops.`,
 
     const interactive = process.stdout.isTTY === true;
     let lastPrinted = 0;
+    let lastConsumers = '';
     const statusTimer = setInterval(() => {
-      const line = formatStatus(pipeline.status.snapshot());
+      const snapshot = pipeline.status.snapshot();
+      const line = formatStatus(snapshot);
+      // A consumer that crashed or came back is news: a log shows it at once, not within 10 s.
+      const consumers = `${snapshot.consumers.running}/${snapshot.consumers.crashes}`;
       if (interactive) {
         process.stdout.write(`\r\x1b[2K${line}`);
-      } else if (Date.now() - lastPrinted >= 10_000) {
+      } else if (Date.now() - lastPrinted >= 10_000 || consumers !== lastConsumers) {
         lastPrinted = Date.now();
         console.log(line);
       }
+      lastConsumers = consumers;
     }, 1000);
 
     // One Ctrl-C can arrive twice: the terminal signals npm, tsx and this process, and tsx relays

@@ -3,6 +3,7 @@
  * retention. The CDK app and the local twin both read this module, so AWS and a laptop behave
  * alike; nothing here may be repeated elsewhere.
  */
+import type { CompressionCodec } from '../adapters/kafka/port';
 
 /** How a Lambda event source mapping for Amazon MSK reads one topic. */
 export interface ConsumerSettings {
@@ -58,6 +59,17 @@ export const PIPELINE = {
     localTickMs: 1000,
     /** Default events per second per stream. */
     eventsPerSecondPerStream: 5,
+    /**
+     * Codec of the record batches Pulse's producers send (the scheduled producer, the benchmark's
+     * client): `none`, `gzip`, `snappy`, `lz4` or `zstd`, all of which MSK stores as sent
+     * (`compression.type` is `producer` by default:
+     * https://docs.aws.amazon.com/msk/latest/developerguide/serverless-config.html) and Lambda's
+     * event source mapping decompresses before invoking. `none` because a schedule period's events
+     * are a few dozen KB, where compression saves little and costs CPU on every invocation; `lz4` is
+     * the cheap choice for volume. `zstd` compresses only on Node.js 22.15 or later (the Lambda
+     * runtime, not the twin on Node 20); the twin's consumers read every codec from any producer.
+     */
+    compression: 'none' as CompressionCodec,
   },
   validation: {
     /** Events older than this (relative to their Kafka record time) are `too_late`: their windows have expired. */

@@ -71,7 +71,7 @@ export function createProducerHandler(dependencies: ProducerDependencies): (inpu
 export function producerFromEnvironment(env: NodeJS.ProcessEnv = process.env): HandlerInstance<ProducerResult, ProducerInput | null | undefined> {
   const settings = loadSettings(env);
   const connection = kafkaConnectionOf(settings);
-  const publisher = createKafkaPort(connection).publisher(`${PIPELINE.projectName}-producer`);
+  const publisher = createKafkaPort(connection).publisher(`${PIPELINE.projectName}-producer`, { compression: PIPELINE.producer.compression });
   const invoke = createProducerHandler({
     publisher,
     eventsPerSecond: settings.PULSE_EVENTS_PER_SECOND,

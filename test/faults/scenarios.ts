@@ -183,11 +183,16 @@ export function processesMentioning(text: string): number[] {
 }
 
 /** `pulse local` in a process group of its own, as a user runs `npm start`. */
-class TwinProcess {
+export class TwinProcess {
   private child: ChildProcess | undefined;
   private output = '';
 
   constructor(private readonly args: readonly string[], private readonly env: NodeJS.ProcessEnv) {}
+
+  /** What the current run printed so far, standard output and error. */
+  get printed(): string {
+    return this.output;
+  }
 
   /** Starts it and resolves at its `ready:` line. */
   async start(timeoutMs = 240_000): Promise<void> {

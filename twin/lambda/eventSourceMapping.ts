@@ -18,12 +18,22 @@ import { MAX_PAYLOAD_BYTES, type BatchLimits } from './batchPlanner';
 import { systemClock, type Clock } from './clock';
 import { UNBOUNDED_RETRIES, type RetryPolicy } from '../../lambdas/config/plan';
 import { Dispatcher, describeBatch } from './dispatcher';
-import { startMember, type MemberState } from './mappingMember';
+import { startMember, type CrashReport, type MemberState } from './mappingMember';
 import { PendingBuffer, type PendingRecord } from './pendingBuffer';
 import { DEFAULT_FUNCTION_TIMEOUT_MS, LOCAL_ACCOUNT_ID, createLambdaContext, newLogStreamName, prefixedConsoleLogger, type TwinLogger } from './runtime';
 
 export { MAX_PAYLOAD_BYTES } from './batchPlanner';
 export { retryDelayMs } from './dispatcher';
+export type { CrashReport } from './mappingMember';
+
+/** Whether a mapping's consumer runs, and how often it crashed. */
+export interface ConsumerHealth {
+  /** False from a crash until the consumer has joined its group again. */
+  readonly consuming: boolean;
+  /** Crashes since the mapping started; each is logged with the batch or fetch positions it failed on. */
+  readonly crashes: number;
+  readonly lastCrash?: CrashReport;
+}
 
 /** What one invocation attempt did, for status lines and tests. */
 export interface InvocationStats {
@@ -83,8 +93,10 @@ export interface EventSourceMappingHandle {
   lag(): Promise<number>;
   /** Resolves once the consumer has joined its group and has partitions assigned. */
   readonly joined: Promise<void>;
+  /** The consumer group, which names the mapping in status lines. */
+  readonly groupId: string;
   /** Whether the consumer is running, or waiting to start again after a crash (and why). */
-  health(): { readonly consuming: boolean; readonly lastCrash?: string };
+  health(): ConsumerHealth;
 }
 
 /** Retry backoff when the caller sets none: quick first retry, then no more than every 30 s. */
@@ -146,7 +158,7 @@ export async function startEventSourceMapping(options: EventSourceMappingOptions
     envelopeBytes: Buffer.byteLength(JSON.stringify(assembleMskEvent([], meta))),
   };
   const buffer = new PendingBuffer(limits);
-  const state: MemberState = { assigned: new Set(), consuming: false };
+  const state: MemberState = { assigned: new Set(), consuming: false, crashes: 0 };
   const member = await startMember({ ...options, kafka, logger, clock, buffer, state, toPending: (record, arrivedAtMs) => {
     const wire = toMskRecord(record);
     return { topic: record.topic, partition: record.partition, offset: BigInt(record.offset), timestampMs: Number(record.timestamp), record: wire, bytes: Buffer.byteLength(JSON.stringify(wire)), arrivedAtMs };
@@ -222,6 +234,7 @@ export async function startEventSourceMapping(options: EventSourceMappingOptions
       if (stopped !== undefined) throw new Error(`event source mapping for ${options.functionName} is stopped; lag() needs a running mapping`);
       return member.lag();
     },
-    health: () => ({ consuming: state.consuming, ...(state.lastCrash === undefined ? {} : { lastCrash: state.lastCrash }) }),
+    groupId: options.groupId,
+    health: () => ({ consuming: state.consuming, crashes: state.crashes, ...(state.lastCrash === undefined ? {} : { lastCrash: state.lastCrash }) }),
   };
 }

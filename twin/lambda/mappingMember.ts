@@ -11,14 +11,24 @@ import type { Clock } from './clock';
 import type { PendingBuffer, PendingRecord } from './pendingBuffer';
 import type { TwinLogger } from './runtime';
 
-/** What the mapping shares with its dispatcher. */
+/** A consumer crash: when, and what failed where. */
+export interface CrashReport {
+  /** Ms since the epoch, on the mapping's clock. */
+  readonly atMs: number;
+  /** The error, then the batch it failed on or the fetch positions it failed at. */
+  readonly message: string;
+}
+
+/** What the mapping shares with its dispatcher and reports as its health. */
 export interface MemberState {
   /** Partitions assigned to this member, as `<topic>-<partition>`; empty during a rebalance. */
   assigned: Set<string>;
-  /** Whether the consumer is running (false while it waits to start again after a crash). */
+  /** Whether the consumer is running (false from a crash until it has joined its group again). */
   consuming: boolean;
+  /** Crashes since the mapping started. */
+  crashes: number;
   /** The last crash, for the status line. */
-  lastCrash?: string;
+  lastCrash?: CrashReport;
 }
 
 /** Options of {@link startMember}. */
@@ -49,11 +59,30 @@ export interface Member {
 const BACKPRESSURE_POLL_MS = 1_000;
 /** How long an idle fetch waits on the broker: bounds how long stopping waits, in ms. */
 const FETCH_MAX_WAIT_MS = 500;
-/** Backoff of restarts after a crash, in ms. */
-const RESTART_BACKOFF_MS = { initial: 1_000, max: 30_000 } as const;
+/** Backoff of restarts after a crash, in ms: doubling with each crash in a row, so a batch that crashes the consumer every time is retried less and less often. */
+export const RESTART_BACKOFF_MS = { initial: 1_000, max: 30_000 } as const;
 
 function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Whether `error` is `cause` or wraps it (kafkajs wraps the last failure of its retries). */
+function causedBy(error: unknown, cause: unknown): boolean {
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 10; depth += 1) {
+    if (current === cause) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** Where a fetch of these partitions starts: after the last record handed over, else the committed offset. */
+function fetchPositions(assigned: ReadonlySet<string>, fetchedUpTo: ReadonlyMap<string, bigint>): string {
+  if (assigned.size === 0) return 'before any partition was assigned';
+  const positions = [...assigned].sort().map((key) => {
+    const last = fetchedUpTo.get(key);
+    return last === undefined ? `${key} from its committed offset` : `${key} from offset ${last + 1n}`;
+  });
+  return `while fetching ${positions.join(', ')}`;
 }
 
 /** Joins the group and consumes into the buffer; see the module comment. */
@@ -90,6 +119,12 @@ export async function startMember(options: MemberOptions): Promise<Member> {
 
   const aborted = new AbortController();
   let member: ConsumerGroupMember;
+  /** Last offset handed to the buffer, per partition: where the next fetch starts. */
+  const fetchedUpTo = new Map<string, bigint>();
+  /** The last batch whose hand-over threw, and the error: a crash caused by it names that batch. */
+  let failedBatch: { readonly error: unknown; readonly where: string } | undefined;
+  /** Crashes since the consumer last handed over a batch. */
+  let crashStreak = 0;
   const start = async (): Promise<void> => {
     member = kafka.consumerGroupMember(clientId, {
       groupId: options.groupId,
@@ -106,6 +141,7 @@ export async function startMember(options: MemberOptions): Promise<Member> {
         },
         onJoin: (assigned) => {
           state.assigned = new Set(assigned);
+          state.consuming = true;
           buffer.keepFloorsOf(state.assigned);
           buffer.drop();
           if (assigned.length > 0 && !hasJoined) {
@@ -114,10 +150,15 @@ export async function startMember(options: MemberOptions): Promise<Member> {
           }
         },
         onCrash: (error, willRestart) => {
+          const where = failedBatch && causedBy(error, failedBatch.error) ? `on ${failedBatch.where}` : fetchPositions(state.assigned, fetchedUpTo);
           state.assigned = new Set();
+          state.consuming = false;
           buffer.drop();
-          state.lastCrash = describeError(error);
-          logger.error(`Kafka consumer of group ${options.groupId} crashed: ${state.lastCrash}; ${willRestart ? 'it restarts by itself' : 'starting it again'}`);
+          state.crashes += 1;
+          crashStreak += 1;
+          state.lastCrash = { atMs: clock.now(), message: `${describeError(error)} (${where})` };
+          const next = willRestart ? 'it restarts by itself' : `starting it again in ${restartDelayMs(1) / 1000} s`;
+          logger.error(`Kafka consumer of group ${options.groupId} crashed (crash ${state.crashes}): ${state.lastCrash.message}; ${next}`);
           if (!willRestart) void restart();
         },
       },
@@ -125,9 +166,17 @@ export async function startMember(options: MemberOptions): Promise<Member> {
     await member.start(async (batch, controls) => {
       if (stopping || !controls.isActive()) return;
       const arrivedAtMs = clock.now();
-      buffer.add(batch.records.map((record) => options.toPending(record, arrivedAtMs)));
+      const last = (batch.records[batch.records.length - 1] as ConsumedRecord).offset;
+      try {
+        buffer.add(batch.records.map((record) => options.toPending(record, arrivedAtMs)));
+      } catch (error) {
+        failedBatch = { error, where: `the batch of ${batch.records.length} records ${batch.topic}-${batch.partition}@${batch.records[0]?.offset}-${last}` };
+        throw error;
+      }
+      fetchedUpTo.set(`${batch.topic}-${batch.partition}`, BigInt(last));
+      crashStreak = 0;
       // Moves only the fetch position; the committed offset moves after a finished batch.
-      controls.markFetched((batch.records[batch.records.length - 1] as ConsumedRecord).offset);
+      controls.markFetched(last);
       while (!buffer.hasRoom() && !stopping && controls.isActive()) {
         await buffer.room.wait(BACKPRESSURE_POLL_MS);
         // Heartbeats keep the group membership while held back; a rebalance surfaces here as an error.
@@ -137,12 +186,16 @@ export async function startMember(options: MemberOptions): Promise<Member> {
     state.consuming = true;
   };
 
+  /** The wait before restart attempt `attempt`, doubling with each attempt and each crash in a row. */
+  const restartDelayMs = (attempt: number): number =>
+    Math.min(RESTART_BACKOFF_MS.max, RESTART_BACKOFF_MS.initial * 2 ** Math.min(30, attempt - 1 + Math.max(0, crashStreak - 1)));
+
   /** Starts a crashed consumer again, with doubling backoff, until it runs or the mapping stops. */
   const restart = async (): Promise<void> => {
     state.consuming = false;
     await member.stop().catch(() => undefined);
     for (let attempt = 1; !stopping; attempt += 1) {
-      await clock.sleep(Math.min(RESTART_BACKOFF_MS.max, RESTART_BACKOFF_MS.initial * 2 ** (attempt - 1)), aborted.signal);
+      await clock.sleep(restartDelayMs(attempt), aborted.signal);
       if (stopping) return;
       try {
         await start();

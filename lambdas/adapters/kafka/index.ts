@@ -4,4 +4,4 @@
  */
 export * from './port';
 export { kafkaConnectionOf, regionOfClusterArn, bootstrapBrokersOf } from './connection';
-export { kafkajsPort as createKafkaPort, type KafkajsPortOptions as KafkaPortOptions, type KafkaLogger } from './kafkajs';
+export { kafkajsPort as createKafkaPort, canCompress, type KafkajsPortOptions as KafkaPortOptions, type KafkaLogger } from './kafkajs';

@@ -23,6 +23,21 @@ export interface OutgoingMessage {
   readonly timestamp?: number;
 }
 
+/**
+ * How a producer compresses its record batches: the codecs Kafka has. Consumers read every one of
+ * them whatever a publisher uses, as Lambda's event source mapping does.
+ */
+export type CompressionCodec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+/** Every {@link CompressionCodec}, for validating a setting or a command-line flag. */
+export const COMPRESSION_CODECS: readonly CompressionCodec[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+/** Options of a publisher. */
+export interface PublisherOptions {
+  /** Codec of the record batches it sends. @default 'none' */
+  readonly compression?: CompressionCodec;
+}
+
 /** Produces messages; implementations are idempotent (no duplicates from their own retries). */
 export interface KafkaPublisher {
   /**
@@ -165,8 +180,11 @@ export interface KafkaClientOptions {
 
 /** The port: everything Pulse asks of Kafka. */
 export interface KafkaPort {
-  /** An idempotent producer, connected on first send and kept for the life of the process. */
-  publisher(clientId: string): KafkaPublisher;
+  /**
+   * An idempotent producer, connected on first send and kept for the life of the process.
+   * @throws Error when this process cannot compress with `options.compression` (zstd before Node.js 22.15)
+   */
+  publisher(clientId: string, options?: PublisherOptions): KafkaPublisher;
   /** A connected admin client; close it when done. */
   admin(clientId: string, options?: KafkaClientOptions): Promise<KafkaAdmin>;
   /** A consumer group member, not yet started. */

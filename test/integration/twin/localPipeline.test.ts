@@ -8,6 +8,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { SeriesBody } from '../../../lambdas/handlers/query/schemas';
 import type { LocalPipeline } from '../../../twin/local';
 import { startTestPipeline } from '../../helpers/testPipeline';
+import { eventually } from '../../helpers/eventually';
 
 const brokers = process.env.KAFKA_BROKERS as string;
 
@@ -71,21 +72,6 @@ describe('local pipeline (external backend on the test broker)', () => {
   async function get<T = SeriesBody>(path: string): Promise<{ status: number; body: T }> {
     const response = await fetch(`${pipeline.url}${path}`);
     return { status: response.status, body: (await response.json()) as T };
-  }
-
-  /** Polls until `check` passes: the pipeline is asynchronous, the expectation is not. */
-  async function eventually<T>(read: () => Promise<T>, check: (value: T) => void): Promise<T> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const value = await read();
-      try {
-        check(value);
-        return value;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
   }
 
   const range = `from=${encodeURIComponent(iso(minute0 - 3_600_000))}&to=${encodeURIComponent(iso(now + 7_200_000))}`;

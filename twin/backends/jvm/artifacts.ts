@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DYNAMODB_LOCAL_LAUNCHER_SOURCE, PARENT_WATCH_SOURCE, assertJavaVersion, compileJava } from './java';
+import { DYNAMODB_LOCAL_LAUNCHER_SOURCE, PARENT_WATCH_SOURCE, assertJavaVersion, compileJava, type JavaSource } from './java';
 import { readClasspathFile, runMaven } from './maven';
 import { ensureMavenDistribution } from './mavenDistribution';
 
@@ -146,6 +146,20 @@ export async function resolveJvmArtifacts(opts: ResolveJvmArtifactsOptions = {})
   if (cached) return cached;
   fs.mkdirSync(cacheDir, { recursive: true });
   return resolveWithMaven(cacheDir, finalDir, opts.onProgress);
+}
+
+/**
+ * Compiles one Java source against `classpath` into `outDir` with the ECJ of the resolved artifact
+ * set.
+ *
+ * Why: tests and tools that need a small Java program (a real Java Kafka client, say) get a
+ * compiler on a JRE-only machine without another download.
+ * @throws Error when the artifacts are not resolved yet (call {@link resolveJvmArtifacts} first), or with ECJ's output when the source does not compile
+ */
+export async function compileJavaSource(source: JavaSource, outDir: string, classpath: string, cacheDir: string = defaultCacheDir()): Promise<void> {
+  const ecj = path.join(artifactsDir(path.resolve(cacheDir)), 'dynamodb', 'tools', 'ecj.jar');
+  if (!fs.existsSync(ecj)) throw new Error(`no Java compiler at ${ecj}: resolve the JVM artifacts first (resolveJvmArtifacts)`);
+  await compileJava(ecj, source, outDir, classpath, `compiling ${source.className} failed`);
 }
 
 /** `<cacheDir>/jvm/<key of the current pom>`: where a complete artifact set lives. */

@@ -2,7 +2,7 @@
  * The JVM backend of the local twin: a real Kafka broker and a real DynamoDB Local, resolved from
  * Maven Central into the project's cache and run on the local JDK.
  */
-export { resolveJvmArtifacts, defaultCacheDir } from './artifacts';
+export { resolveJvmArtifacts, defaultCacheDir, compileJavaSource } from './artifacts';
 export type { JvmArtifacts, ResolveJvmArtifactsOptions } from './artifacts';
 export { startKafkaBroker, DEFAULT_KAFKA_PORT } from './kafkaBroker';
 export type { KafkaBrokerHandle, KafkaBrokerOptions } from './kafkaBroker';

@@ -6,6 +6,10 @@ import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import { bootstrapBrokersOf } from '../connection';
 import type { KafkaClientOptions, KafkaConnection } from '../port';
+import { registerKafkajsCodecs } from './codecs';
+
+// Every client of this process reads every codec Kafka has, whoever produced the batch.
+registerKafkajsCodecs();
 
 /** Where a client's own log lines go. */
 export interface KafkaLogger {

@@ -10,6 +10,7 @@ import { KafkajsPublisher } from './publisher';
 
 export { MSK_IAM_TIMEOUTS, type KafkaLogger } from './client';
 export { ensureTopics, type TopicAdmin } from './admin';
+export { canCompress } from './codecs';
 
 /** Options of {@link kafkajsPort}. */
 export interface KafkajsPortOptions {
@@ -22,7 +23,12 @@ export interface KafkajsPortOptions {
 /** The Kafka port over kafkajs for one connection. */
 export function kafkajsPort(connection: KafkaConnection, options: KafkajsPortOptions = {}): KafkaPort {
   return {
-    publisher: (clientId) => new KafkajsPublisher((hooks) => createKafka(connection, clientId, { logger: options.logger, onTokenSigned: hooks.onTokenSigned }), options.now),
+    publisher: (clientId, publisherOptions) =>
+      new KafkajsPublisher(
+        (hooks) => createKafka(connection, clientId, { logger: options.logger, onTokenSigned: hooks.onTokenSigned }),
+        options.now,
+        publisherOptions?.compression,
+      ),
     admin: async (clientId, clientOptions?: KafkaClientOptions) => {
       const admin = (await createKafka(connection, clientId, { logger: options.logger, ...clientOptions })).admin();
       await admin.connect();

@@ -4,7 +4,8 @@
  * broker), split into requests the broker takes, and reconnected before its IAM session ends.
  */
 import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
-import { MessageTooLargeError, type KafkaPublisher, type OutgoingHeader, type OutgoingMessage } from '../port';
+import { MessageTooLargeError, type CompressionCodec, type KafkaPublisher, type OutgoingHeader, type OutgoingMessage } from '../port';
+import { assertCanCompress, kafkajsCompressionOf } from './codecs';
 
 /**
  * Most bytes of messages in one produce request. A broker checks a record batch as a whole
@@ -69,10 +70,18 @@ export class KafkajsPublisher implements KafkaPublisher {
   /** Earliest end of an IAM session of the current connections; never for plaintext. */
   private sessionEndsAt = Number.POSITIVE_INFINITY;
 
+  /**
+   * @param compression - codec of every batch it sends
+   * @throws Error when this process cannot compress with `compression` (zstd before Node.js 22.15)
+   */
   constructor(
     private readonly kafka: Kafka | ((hooks: SessionHooks) => Promise<Kafka>),
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly compression: CompressionCodec = 'none',
+  ) {
+    // At construction, i.e. a Lambda's cold start or a tool's start, not at the first send.
+    assertCanCompress(compression);
+  }
 
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
@@ -83,6 +92,7 @@ export class KafkajsPublisher implements KafkaPublisher {
         await producer.send({
           topic,
           acks: -1,
+          compression: kafkajsCompressionOf(this.compression),
           messages: request.messages.map((message) => ({
             key: message.key,
             value: message.value,

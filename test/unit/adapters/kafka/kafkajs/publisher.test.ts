@@ -1,4 +1,5 @@
-import type { Kafka } from 'kafkajs';
+import { CompressionTypes, type Kafka } from 'kafkajs';
+import { canCompress } from '../../../../../lambdas/adapters/kafka/kafkajs/codecs';
 import { MessageTooLargeError, type OutgoingMessage } from '../../../../../lambdas/adapters/kafka/port';
 import { KafkajsPublisher, MAX_REQUEST_BYTES, requestsOf } from '../../../../../lambdas/adapters/kafka/kafkajs/publisher';
 
@@ -72,6 +73,42 @@ describe('KafkajsPublisher.send', () => {
 
     // Assess
     await expect(sending).rejects.toThrow('broker down');
+  });
+});
+
+describe('KafkajsPublisher compression', () => {
+  it('sends every request with the codec it was given', async () => {
+    // Prepare
+    const { kafka, producer } = fakeKafka();
+
+    // Act
+    await new KafkajsPublisher(kafka, Date.now, 'lz4').send('orders', [message(300 * 1024), message(300 * 1024)]);
+
+    // Assess
+    expect(producer.send.mock.calls.map(([request]) => (request as { compression?: number }).compression)).toEqual([CompressionTypes.LZ4, CompressionTypes.LZ4]);
+  });
+
+  it('sends uncompressed batches unless told otherwise', async () => {
+    // Prepare
+    const { kafka, producer } = fakeKafka();
+
+    // Act
+    await new KafkajsPublisher(kafka).send('orders', [message(10)]);
+
+    // Assess
+    expect(producer.send).toHaveBeenCalledWith(expect.objectContaining({ compression: CompressionTypes.None }));
+  });
+
+  it('fails when built, not at its first send, for a codec this Node.js cannot compress', () => {
+    // Prepare
+    const { kafka } = fakeKafka();
+
+    // Act
+    const build = () => new KafkajsPublisher(kafka, Date.now, 'zstd');
+
+    // Assess
+    if (canCompress('zstd')) expect(build).not.toThrow();
+    else expect(build).toThrow(/zstd compression needs Node\.js 22\.15 or later/);
   });
 });
 
