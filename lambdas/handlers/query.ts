@@ -12,7 +12,7 @@ import { createLogger } from '../adapters/logging';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { AggregatesRepository } from '../adapters/dynamodb/aggregatesRepository';
 import { createDocumentClient } from '../adapters/dynamodb/client';
-import { EventsRepository, InvalidCursorError, type EventPage } from '../adapters/dynamodb/eventsRepository';
+import { EventsRepository, InvalidPositionError, type EventPage, type ListingPosition } from '../adapters/dynamodb/eventsRepository';
 import { loadSettings, requireSetting, validationLimitsOf } from '../config/settings';
 import { formatInstant } from '../domain/time';
 import type { HandlerInstance } from './handlerInstance';
@@ -25,7 +25,7 @@ import {
   resolveStream,
   type ResolvedAggregation,
 } from './query/catalogue';
-import { decodeListingCursor, encodeListingCursor, rangeOfCursor } from './query/cursor';
+import { decodeListingCursor, encodeListingCursor, invalidCursor, rangeOfCursor } from './query/cursor';
 import { eventsCsv, seriesCsv } from './query/csv';
 import { ApiError, badRequest, csvResponse, ensureDeliverable, errorResponse, jsonResponse, notFound, type HttpResponse } from './query/http';
 import { openApiDocument } from './query/openapi';
@@ -42,10 +42,9 @@ export interface QueryTables {
 
 /** What the query handler reads from; injectable so tests use in-memory fakes and the twin its own tables. */
 export interface QueryDependencies {
-  readonly aggregates: Pick<AggregatesRepository, 'querySeries'>;
+  /** `ping` resolves when the tables are reachable; `/health` answers 503 when it rejects. */
+  readonly aggregates: Pick<AggregatesRepository, 'querySeries' | 'ping'>;
   readonly events: Pick<EventsRepository, 'getEvent' | 'listEvents'>;
-  /** Resolves when the tables are reachable; `/health` answers 503 when it rejects. */
-  readonly ping: () => Promise<void>;
   /** Clock for default ranges and `/health`; injectable for tests. */
   readonly now?: () => number;
   readonly logger?: Logger;
@@ -132,7 +131,7 @@ function answer(route: Route, { parameters, headers }: RequestParts, context: Ro
 async function health(parameters: QueryParameters, context: RouteContext): Promise<HttpResponse> {
   parseParameters(ROUTE_PARAMETERS.health, parameters);
   try {
-    await context.ping();
+    await context.aggregates.ping();
   } catch (error) {
     context.logger.error({ message: 'health check failed: DynamoDB not reachable' }, asError(error));
     // The cause stays in the logs: AWS messages name accounts and roles.
@@ -200,15 +199,11 @@ async function eventById(streamName: string, eventId: string, parameters: QueryP
   return jsonResponse(200, event);
 }
 
-async function readPage(context: RouteContext, stream: string, range: TimeRange, limit: number, page: string | undefined): Promise<EventPage> {
+async function readPage(context: RouteContext, stream: string, range: TimeRange, limit: number, after: ListingPosition | undefined): Promise<EventPage> {
   try {
-    return await context.events.listEvents(stream, range.fromMs, range.toMs, limit, page);
+    return await context.events.listEvents(stream, range.fromMs, range.toMs, limit, after);
   } catch (error) {
-    if (error instanceof InvalidCursorError) throw badRequest(`cursor: ${error.message}`);
-    // A cursor is client input: one edited by hand can hold a start key DynamoDB refuses.
-    if (page !== undefined && (error as { name?: unknown }).name === 'ValidationException') {
-      throw badRequest('cursor: not a cursor this API returned; start again without it');
-    }
+    if (error instanceof InvalidPositionError) throw invalidCursor();
     throw error;
   }
 }
@@ -218,8 +213,8 @@ async function listEvents(streamName: string, parameters: QueryParameters, conte
   const { from, to, limit, cursor, format } = parseParameters(ROUTE_PARAMETERS.events, parameters);
   const continued = cursor === undefined ? undefined : decodeListingCursor(cursor, stream.name);
   const range = resolveRange(continued ? rangeOfCursor(continued, { from, to }) : { from, to }, context.now());
-  const page = await readPage(context, stream.name, range, limit, continued?.page);
-  const next = page.cursor === undefined ? undefined : encodeListingCursor({ stream: stream.name, ...range, page: page.cursor });
+  const page = await readPage(context, stream.name, range, limit, continued?.after);
+  const next = page.next === undefined ? undefined : encodeListingCursor({ stream: stream.name, ...range, after: page.next });
   const body: EventsBody = { items: page.items, ...(next === undefined ? {} : { cursor: next }) };
   const response =
     format === 'csv'
@@ -253,7 +248,6 @@ export function queryFromEnvironment(env: NodeJS.ProcessEnv = process.env): Hand
     tables,
     aggregates,
     events: new EventsRepository(client, { tableName: tables.events, retentionMs: settings.PULSE_EVENTS_RETENTION_DAYS * 86_400_000 }),
-    ping: () => aggregates.ping(),
     logger: createLogger('query', env),
   });
   return { invoke, close: async () => client.destroy() };

@@ -8,7 +8,7 @@
  * written as they are, and measures as exact decimal text, never escaped.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { AggregatePoint } from '../../adapters/dynamodb/aggregatesRepository';
+import type { AggregatePoint } from '../../domain/aggregatePoint';
 import { formatScaled } from '../../domain/decimal';
 import { isLosslessNumber } from '../../domain/eventJson';
 import type { AggregationDescription } from '../../domain/streams/registry';

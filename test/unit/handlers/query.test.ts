@@ -2,8 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { AggregatePoint, AggregatesRepository } from '../../../lambdas/adapters/dynamodb/aggregatesRepository';
-import { InvalidCursorError, type EventPage, type EventsRepository } from '../../../lambdas/adapters/dynamodb/eventsRepository';
+import type { AggregatesRepository } from '../../../lambdas/adapters/dynamodb/aggregatesRepository';
+import type { AggregatePoint } from '../../../lambdas/domain/aggregatePoint';
+import { InvalidPositionError, type EventPage, type EventsRepository, type ListingPosition } from '../../../lambdas/adapters/dynamodb/eventsRepository';
 import { ConfigurationError } from '../../../lambdas/config/settings';
 import type { EventObject } from '../../../lambdas/domain/streams/types';
 import { createQueryHandler, handler, queryFromEnvironment, type QueryDependencies } from '../../../lambdas/handlers/query';
@@ -18,13 +19,15 @@ const DAY = 86_400_000;
 const TABLES = { events: 'pulse-events', aggregates: 'pulse-aggregates' };
 
 /** Aggregates held in memory; answers `querySeries` as the repository's contract says, in insertion order. */
-class InMemoryAggregates implements Pick<AggregatesRepository, 'querySeries'> {
+class InMemoryAggregates implements Pick<AggregatesRepository, 'querySeries' | 'ping'> {
   readonly calls: { stream: string; aggregation: string; fromMs: number; toMs: number }[] = [];
   private readonly stored: { stream: string; aggregation: string; point: AggregatePoint }[] = [];
 
   add(stream: string, aggregation: string, point: AggregatePoint): void {
     this.stored.push({ stream, aggregation, point });
   }
+
+  async ping(): Promise<void> {}
 
   async querySeries(stream: string, aggregation: string, fromMs: number, toMs: number): Promise<AggregatePoint[]> {
     this.calls.push({ stream, aggregation, fromMs, toMs });
@@ -37,7 +40,7 @@ class InMemoryAggregates implements Pick<AggregatesRepository, 'querySeries'> {
 
 /** Events held in memory; pages newest first with an offset as the repository's cursor. */
 class InMemoryEvents implements Pick<EventsRepository, 'getEvent' | 'listEvents'> {
-  readonly listCalls: { stream: string; fromMs: number; toMs: number; limit: number; cursor?: string }[] = [];
+  readonly listCalls: { stream: string; fromMs: number; toMs: number; limit: number; after?: ListingPosition }[] = [];
   private readonly stored: { stream: string; eventId: string; eventTimeMs: number; event: EventObject }[] = [];
 
   add(stream: string, eventId: string, eventTimeMs: number, event: EventObject = { eventId }): void {
@@ -48,15 +51,17 @@ class InMemoryEvents implements Pick<EventsRepository, 'getEvent' | 'listEvents'
     return this.stored.find((entry) => entry.stream === stream && entry.eventId === eventId)?.event;
   }
 
-  async listEvents(stream: string, fromMs: number, toMs: number, limit: number, cursor?: string): Promise<EventPage> {
-    this.listCalls.push({ stream, fromMs, toMs, limit, ...(cursor === undefined ? {} : { cursor }) });
-    if (cursor !== undefined && !/^\d+$/.test(cursor)) throw new InvalidCursorError('cursor is not one this API returned; start again without it');
-    const start = cursor === undefined ? 0 : Number(cursor);
+  async listEvents(stream: string, fromMs: number, toMs: number, limit: number, after?: ListingPosition): Promise<EventPage> {
+    this.listCalls.push({ stream, fromMs, toMs, limit, ...(after === undefined ? {} : { after }) });
     const matching = this.stored
       .filter((entry) => entry.stream === stream && entry.eventTimeMs >= fromMs && entry.eventTimeMs < toMs)
       .sort((a, b) => b.eventTimeMs - a.eventTimeMs);
-    const items = matching.slice(start, start + limit).map((entry) => entry.event);
-    return start + limit < matching.length ? { items, cursor: String(start + limit) } : { items };
+    const start = after === undefined ? 0 : matching.findIndex((entry) => entry.eventId === after.eventId) + 1;
+    if (start === 0 && after !== undefined) throw new InvalidPositionError('the position is outside the range listed');
+    const page = matching.slice(start, start + limit);
+    const last = page.at(-1);
+    const items = page.map((entry) => entry.event);
+    return start + limit < matching.length && last ? { items, next: { eventTimeMs: last.eventTimeMs, eventId: last.eventId } } : { items };
   }
 }
 
@@ -76,7 +81,6 @@ function setup(overrides: Partial<QueryDependencies> = {}) {
     createQueryHandler({
     aggregates,
     events,
-    ping: async () => undefined,
     now: () => now,
       logger,
       tables: TABLES,
@@ -118,7 +122,7 @@ describe('query handler: GET /health', () => {
   it('answers 503 unavailable when the ping fails, keeping the cause out of the answer and in the logs', async () => {
     // Prepare
     const cause = new Error('User: arn:aws:sts::123456789012:assumed-role/x is not authorized');
-    const { handle, loggedErrors } = setup({ ping: async () => Promise.reject(cause) });
+    const { handle, loggedErrors } = setup({ aggregates: { querySeries: async () => [], ping: async () => Promise.reject(cause) } });
 
     // Act
     const response = await handle(request('/health'));
@@ -719,7 +723,7 @@ describe('query handler: GET /v1/streams/{stream}/events', () => {
     const body = bodyOf(response) as { items: { eventId: string }[]; cursor?: string };
     expect(body.items.map((item) => item.eventId)).toEqual(Array.from({ length: 20 }, (_, index) => `ord-${19 - index}`));
     expect(body).not.toHaveProperty('cursor');
-    expect(events.listCalls[1]).toEqual({ stream: 'orders', fromMs: NOW - HOUR, toMs: NOW, limit: 40, cursor: '40' });
+    expect(events.listCalls[1]).toEqual({ stream: 'orders', fromMs: NOW - HOUR, toMs: NOW, limit: 40, after: { eventTimeMs: NOW - HOUR + 20 * MINUTE, eventId: 'ord-20' } });
   });
 
   it('returns 400 naming `cursor` when it is not one the API returned', async () => {
@@ -737,7 +741,7 @@ describe('query handler: GET /v1/streams/{stream}/events', () => {
   it('returns 400 naming `cursor` when it belongs to another stream', async () => {
     // Prepare
     const { handle } = setup();
-    const cursor = encodeListingCursor({ stream: 'tickets', fromMs: NOW - HOUR, toMs: NOW, page: '40' });
+    const cursor = encodeListingCursor({ stream: 'tickets', fromMs: NOW - HOUR, toMs: NOW, after: { eventTimeMs: NOW - 30 * MINUTE, eventId: 'ord-30' } });
 
     // Act
     const response = await handle(request(`/v1/streams/orders/events?cursor=${cursor}`));
@@ -750,7 +754,7 @@ describe('query handler: GET /v1/streams/{stream}/events', () => {
   it('returns 400 naming `from` when it differs from the range of the cursor', async () => {
     // Prepare
     const { handle } = setup();
-    const cursor = encodeListingCursor({ stream: 'orders', fromMs: NOW - HOUR, toMs: NOW, page: '40' });
+    const cursor = encodeListingCursor({ stream: 'orders', fromMs: NOW - HOUR, toMs: NOW, after: { eventTimeMs: NOW - 30 * MINUTE, eventId: 'ord-30' } });
 
     // Act
     const response = await handle(request(`/v1/streams/orders/events?from=2026-11-25T00:00:00Z&cursor=${cursor}`));
@@ -760,25 +764,11 @@ describe('query handler: GET /v1/streams/{stream}/events', () => {
     expect(bodyOf(response).message).toMatch(/^from: differs from the range the cursor was made for/);
   });
 
-  it('returns 400 naming `cursor` when the repository refuses its page cursor', async () => {
+  it('returns 400 naming `cursor` when the repository refuses the position it holds', async () => {
     // Prepare
-    const { handle } = setup();
-    const cursor = encodeListingCursor({ stream: 'orders', fromMs: NOW - HOUR, toMs: NOW, page: 'forged' });
-
-    // Act
-    const response = await handle(request(`/v1/streams/orders/events?cursor=${cursor}`));
-
-    // Assess
-    expect(response.statusCode).toBe(400);
-    expect(bodyOf(response).message).toBe('cursor: cursor is not one this API returned; start again without it');
-  });
-
-  it('returns 400 naming `cursor` when DynamoDB refuses the start key it holds', async () => {
-    // Prepare
-    const refused = Object.assign(new Error('The provided starting key is invalid'), { name: 'ValidationException' });
-    const events = { getEvent: async () => undefined, listEvents: async () => Promise.reject(refused) };
+    const events = { getEvent: async () => undefined, listEvents: async () => Promise.reject(new InvalidPositionError('DynamoDB refused the position')) };
     const { handle } = setup({ events });
-    const cursor = encodeListingCursor({ stream: 'orders', fromMs: NOW - HOUR, toMs: NOW, page: 'edited' });
+    const cursor = encodeListingCursor({ stream: 'orders', fromMs: NOW - HOUR, toMs: NOW, after: { eventTimeMs: NOW - MINUTE, eventId: 'edited' } });
 
     // Act
     const response = await handle(request(`/v1/streams/orders/events?cursor=${cursor}`));
@@ -900,7 +890,7 @@ describe('query handler: routing and failures', () => {
   it('returns 500 with a generic message when a repository fails, logging the error and the route only', async () => {
     // Prepare
     const failure = new Error('ProvisionedThroughputExceededException on table pulse-aggregates');
-    const { handle, loggedErrors } = setup({ aggregates: { querySeries: async () => Promise.reject(failure) } });
+    const { handle, loggedErrors } = setup({ aggregates: { querySeries: async () => Promise.reject(failure), ping: async () => undefined } });
 
     // Act
     const response = await handle(request('/v1/streams/orders/aggregations/revenue'));

@@ -1,10 +1,10 @@
 import { decodeListingCursor, encodeListingCursor, rangeOfCursor } from '../../../../lambdas/handlers/query/cursor';
 import { ApiError } from '../../../../lambdas/handlers/query/http';
 
-const cursor = { stream: 'orders', fromMs: 1_000, toMs: 2_000, page: 'eyJkIjoiMjAyNi0xMS0yNSJ9' };
+const cursor = { stream: 'orders', fromMs: 1_000, toMs: 2_000, after: { eventTimeMs: 1_500, eventId: 'o-1' } };
 
 describe('listing cursor', () => {
-  it('round-trips the stream, the range and the page cursor as URL-safe text', () => {
+  it('round-trips the stream, the range and the position as URL-safe text', () => {
     // Act
     const text = encodeListingCursor(cursor);
 
@@ -13,7 +13,12 @@ describe('listing cursor', () => {
     expect(decodeListingCursor(text, 'orders')).toEqual(cursor);
   });
 
-  it.each(['not base64 json', Buffer.from('{"s":"orders","f":"1","t":2,"p":"x"}').toString('base64url')])('refuses %p as a 400 naming cursor', (text) => {
+  it.each([
+    'not base64 json',
+    Buffer.from('{"v":1,"s":"orders","f":"1","t":2,"at":1,"id":"x"}').toString('base64url'),
+    Buffer.from('{"v":2,"s":"orders","f":1,"t":2,"at":1,"id":"x"}').toString('base64url'),
+    Buffer.from('{"s":"orders","f":1,"t":2,"p":"eyJkIjoiMjAyNi0xMS0yNSJ9"}').toString('base64url'),
+  ])('refuses %p as a 400 naming cursor', (text) => {
     // Act
     const decode = () => decodeListingCursor(text, 'orders');
 

@@ -209,9 +209,8 @@ function casesOf(parameter: Parameter): { accepted: string[]; refused: string[] 
 
 describe('OpenAPI document: documented constraints are the handler’s', () => {
   const handle = createQueryHandler({
-    aggregates: { querySeries: async () => [] },
+    aggregates: { querySeries: async () => [], ping: async () => undefined },
     events: { getEvent: async () => ({ eventId: 'o-1' }), listEvents: async () => ({ items: [] }) },
-    ping: async () => undefined,
     now: () => NOW,
     logger: new Logger({ logLevel: 'SILENT' }),
   });
