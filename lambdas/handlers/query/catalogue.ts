@@ -11,7 +11,7 @@ import {
 } from '../../domain/streams/registry';
 import type { AnyStreamDefinition } from '../../domain/streams/types';
 import { INVALID_REASONS } from '../../domain/validation';
-import { badRequest, notFound } from './http';
+import { badRequest, notFound } from './errors';
 import type { StreamsBody } from './schemas';
 
 /** An aggregation as the query routes need it: its description and, when measured, its decimal scale. */

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import type { ListingPosition } from '../../adapters/dynamodb/eventsRepository';
-import { badRequest } from './http';
-import type { RangeBounds, TimeRange } from './params';
+import { badRequest, type ApiError } from './errors';
+import type { RangeBounds, TimeRange } from './range';
 
 /** The format written today; a cursor of any other version is refused. */
 export const CURSOR_VERSION = 1;
@@ -29,7 +29,8 @@ const cursorSchema = z.object({
   id: z.string(),
 });
 
-const NOT_A_CURSOR = 'not a cursor this API returned; start again without it';
+/** What a client is told of a cursor that is not one: it cannot be repaired, only dropped. */
+export const NOT_A_CURSOR = 'not a cursor this API returned; start again without it';
 
 /**
  * The opaque text a client sends back as `cursor`.
@@ -49,37 +50,33 @@ export function encodeListingCursor(cursor: ListingCursor): string {
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
-/**
- * A cursor this API returned for `stream`.
- *
- * @throws ApiError 400 naming `cursor` when it does not decode, is of another version, or belongs
- *   to another stream
- */
-export function decodeListingCursor(text: string, stream: string): ListingCursor {
-  let state: z.infer<typeof cursorSchema>;
+/** The cursor `text` holds, or undefined when it is none this API wrote (garbled, edited, of another version). */
+export function parseListingCursor(text: string): ListingCursor | undefined {
   try {
-    state = cursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+    const state = cursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+    return { stream: state.s, fromMs: state.f, toMs: state.t, after: { eventTimeMs: state.at, eventId: state.id } };
   } catch {
-    throw badRequest(`cursor: ${NOT_A_CURSOR}`);
+    return undefined;
   }
-  if (state.s !== stream) {
-    throw badRequest(`cursor: belongs to the listing of stream ${state.s}, not ${stream}`);
-  }
-  return { stream: state.s, fromMs: state.f, toMs: state.t, after: { eventTimeMs: state.at, eventId: state.id } };
 }
 
 /** The 400 for a cursor whose position the table refused: edited by hand, or from a listing that changed shape. */
-export function invalidCursor(): Error {
+export function invalidCursor(): ApiError {
   return badRequest(`cursor: ${NOT_A_CURSOR}`);
 }
 
 /**
- * The bounds of a page that continues `cursor`: the cursor's own. A `from` or `to` given with it
- * must be the cursor's, since a cursor only points into the range it was made for.
+ * The bounds of a page that continues `cursor` of the listing of `stream`: the cursor's own. A
+ * `from` or `to` given with it must be the cursor's, since a cursor only points into the listing
+ * and range it was made for.
  *
- * @throws ApiError 400 naming `from` or `to` when it differs from the cursor's range
+ * @throws ApiError 400 naming `cursor` when it belongs to another stream, or `from` or `to` when it
+ *   differs from the cursor's range
  */
-export function rangeOfCursor(cursor: ListingCursor, bounds: RangeBounds): Required<RangeBounds> {
+export function boundsOfCursor(cursor: ListingCursor, stream: string, bounds: RangeBounds): Required<RangeBounds> {
+  if (cursor.stream !== stream) {
+    throw badRequest(`cursor: belongs to the listing of stream ${cursor.stream}, not ${stream}`);
+  }
   for (const [name, given, expected] of [
     ['from', bounds.from, cursor.fromMs],
     ['to', bounds.to, cursor.toMs],

@@ -1,18 +1,12 @@
 /**
- * The bodies the query API answers with, as zod schemas. The handler's response types are
- * inferred from them and the OpenAPI document's response schemas are generated from them, so the
- * document and the handler cannot disagree without a compile error; the unit tests then check
- * every actual response against the generated document.
+ * The bodies the query API answers with, as zod schemas. Each route declares the schemas of its
+ * responses, so the router type-checks what a handler returns against them and generates the
+ * OpenAPI document's response schemas from them; the unit tests then check every actual response
+ * against the generated document. A schema with an `id` becomes a named component of the document.
  *
  * This module depends on zod only: the dashboard imports its types into browser code.
  */
 import { z } from 'zod';
-
-/**
- * The schemas that become `components.schemas` of the OpenAPI document, under their `id`.
- * A registry of its own, so that no other `.meta({ id })` in the program leaks into the document.
- */
-export const apiSchemas = z.registry<{ id: string }>();
 
 /** The error codes of the API; each has one HTTP status. */
 export const ERROR_CODES = ['bad_request', 'not_found', 'method_not_allowed', 'internal_error'] as const;
@@ -21,7 +15,7 @@ export const ERROR_CODES = ['bad_request', 'not_found', 'method_not_allowed', 'i
 export const utcInstant = z.iso
   .datetime({ offset: false })
   .describe('ISO-8601 date-time in UTC, e.g. 2026-11-25T04:00:00Z')
-  .register(apiSchemas, { id: 'UtcInstant' });
+  .meta({ id: 'UtcInstant' });
 
 /** Every 4xx and 5xx the function answers. */
 export const errorBody = z
@@ -30,7 +24,7 @@ export const errorBody = z
     message: z.string().describe('what is wrong and how to fix it, naming the parameter at fault'),
   })
   .describe('A failed request')
-  .register(apiSchemas, { id: 'Error' });
+  .meta({ id: 'Error' });
 
 /** `GET /health` when the tables answer. */
 export const healthBody = z
@@ -40,13 +34,13 @@ export const healthBody = z
     time: utcInstant,
   })
   .describe('The function and its tables are reachable')
-  .register(apiSchemas, { id: 'Health' });
+  .meta({ id: 'Health' });
 
 /** `GET /health` when the tables do not answer. */
 export const healthUnavailableBody = z
   .object({ status: z.literal('unavailable'), message: z.string() })
   .describe('The tables are not reachable from the query function')
-  .register(apiSchemas, { id: 'HealthUnavailable' });
+  .meta({ id: 'HealthUnavailable' });
 
 /** The measures an aggregation may hold; an average is sum ÷ count. */
 export const measureName = z.enum(['count', 'sum', 'min', 'max']);
@@ -59,7 +53,7 @@ export const aggregationDescription = z
     groupBy: z.array(z.string()).describe('dimensions of the groups; empty for one series'),
     measures: z.array(measureName).describe('count always; sum, min and max for a measured aggregation'),
   })
-  .register(apiSchemas, { id: 'Aggregation' });
+  .meta({ id: 'Aggregation' });
 
 /** `GET /v1/streams`. */
 export const streamsBody = z
@@ -73,7 +67,7 @@ export const streamsBody = z
     ),
   })
   .describe('Every stream and its per-minute aggregations')
-  .register(apiSchemas, { id: 'Streams' });
+  .meta({ id: 'Streams' });
 
 /**
  * An exact decimal number, as JSON text: sums have no 15-digit ceiling (a double's), so they travel
@@ -86,7 +80,7 @@ export const exactDecimal = z
     'an exact decimal number as text, e.g. "1234.56" or "-5": every digit is kept, so read it with a decimal type ' +
       '(BigDecimal, decimal.Decimal, a bigint of its smallest unit); Number() or float() is exact only up to 15 significant digits',
   )
-  .register(apiSchemas, { id: 'ExactDecimal' });
+  .meta({ id: 'ExactDecimal' });
 
 /** A group: dimension name to value; `{}` for an ungrouped aggregation. */
 const group = z.record(z.string(), z.string()).describe('dimension to value; {} when the aggregation has no groups');
@@ -102,7 +96,7 @@ export const seriesPoint = z
     min: exactDecimal.optional().describe('only for measured aggregations'),
     max: exactDecimal.optional().describe('only for measured aggregations'),
   })
-  .register(apiSchemas, { id: 'SeriesPoint' });
+  .meta({ id: 'SeriesPoint' });
 
 /** What an answer about an aggregation over a range echoes of the request: which one, and the range resolved. */
 const aggregationRange = { stream: z.string(), aggregation: z.string(), from: utcInstant, to: utcInstant };
@@ -114,7 +108,7 @@ export const seriesBody = z
     points: z.array(seriesPoint).describe('sorted by windowStart, then by group'),
   })
   .describe('The per-minute points of [from, to)')
-  .register(apiSchemas, { id: 'Series' });
+  .meta({ id: 'Series' });
 
 /** `GET /v1/streams/{stream}/aggregations/{aggregation}/top`. */
 export const topBody = z
@@ -132,13 +126,13 @@ export const topBody = z
       .describe('largest first; ties in group order'),
   })
   .describe('The groups with the largest totals over [from, to)')
-  .register(apiSchemas, { id: 'Top' });
+  .meta({ id: 'Top' });
 
 /** An enriched event: its stream's fields, the enrichment's, and any unknown ones the producer sent. */
 export const eventBody = z
   .record(z.string(), z.unknown())
   .describe("An enriched event, as its stream's enrichment stored it")
-  .register(apiSchemas, { id: 'Event' });
+  .meta({ id: 'Event' });
 
 /** `GET /v1/streams/{stream}/events`. */
 export const eventsBody = z
@@ -147,7 +141,7 @@ export const eventsBody = z
     cursor: z.string().optional().describe('present when there are more; send it back as cursor for the next page'),
   })
   .describe('A page of events of [from, to)')
-  .register(apiSchemas, { id: 'Events' });
+  .meta({ id: 'Events' });
 
 /** Body types as the handler builds them. */
 export type ErrorBody = z.output<typeof errorBody>;
