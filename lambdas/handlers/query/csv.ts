@@ -47,7 +47,7 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
  * A series as CSV: `windowStart,windowEnd,<group dimensions…>,count[,sum,min,max]`, one column per
  * dimension so that spreadsheets can pivot on it; measures as exact decimals.
  */
-export function seriesCsv(points: readonly AggregatePoint[], aggregation: AggregationDescription): string {
+export function seriesCsv(points: readonly AggregatePoint[], aggregation: Pick<AggregationDescription, 'groupBy' | 'measures'>): string {
   const measured = aggregation.measures.includes('sum');
   const header = ['windowStart', 'windowEnd', ...aggregation.groupBy, 'count', ...(measured ? ['sum', 'min', 'max'] : [])];
   const rows = points.map((point) => [

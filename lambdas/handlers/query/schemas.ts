@@ -45,6 +45,22 @@ export const healthUnavailableBody = z
 /** The measures an aggregation may hold; an average is sum ÷ count. */
 export const measureName = z.enum(['count', 'sum', 'min', 'max']);
 
+/** Whether a chart or total reads as normal, or as trouble (dead letters). */
+const tone = z.enum(['normal', 'bad']);
+
+/** How a dashboard should show an aggregation; every field is filled in, from the stream's hints or defaults. */
+export const aggregationDisplay = z
+  .object({
+    title: z.string().describe('chart title'),
+    unit: z.string().describe('what one counted event is, plural, as in "12 purchases"'),
+    chart: z.enum(['count', 'sum']).describe('the measure to chart'),
+    seriesLabel: z.string().describe('legend name of an ungrouped series'),
+    groupOrder: z.array(z.string()).describe('groups with a natural order, in that order (stacked bottom first, coloured in this order); others follow by name'),
+    decimals: z.number().int().nonnegative().describe('decimal places of the sums (2 for money); 0 when count-only'),
+    tone: tone.describe('bad for the dead letters, which should read as trouble'),
+  })
+  .meta({ id: 'AggregationDisplay' });
+
 /** An aggregation as `GET /v1/streams` lists it. */
 export const aggregationDescription = z
   .object({
@@ -52,8 +68,21 @@ export const aggregationDescription = z
     description: z.string(),
     groupBy: z.array(z.string()).describe('dimensions of the groups; empty for one series'),
     measures: z.array(measureName).describe('count always; sum, min and max for a measured aggregation'),
+    display: aggregationDisplay,
   })
   .meta({ id: 'Aggregation' });
+
+/** A headline number a dashboard should show for a stream over the range it shows. */
+export const totalDisplay = z
+  .object({
+    key: z.string().describe('stable key'),
+    label: z.string(),
+    aggregation: z.string().describe('an aggregation of the same stream'),
+    measure: z.enum(['count', 'sum']).describe('sum only of a measured aggregation'),
+    group: z.record(z.string(), z.string()).optional().describe('only the points of this group; all points when absent'),
+    tone,
+  })
+  .meta({ id: 'TotalDisplay' });
 
 /** `GET /v1/streams`. */
 export const streamsBody = z
@@ -62,11 +91,13 @@ export const streamsBody = z
       z.object({
         name: z.string().describe('the stream, also its Kafka topic'),
         description: z.string(),
-        aggregations: z.array(aggregationDescription),
+        display: z.object({ title: z.string().describe('section title'), totals: z.array(totalDisplay).describe('headline numbers, dead letters last') }),
+        aggregations: z.array(aggregationDescription).describe('the invalid aggregation (dead letters by reason) last'),
       }),
     ),
+    limits: z.object({ maxRangeDays: z.number().int().positive().describe('longest [from, to) one request may span') }),
   })
-  .describe('Every stream and its per-minute aggregations')
+  .describe('Every stream, its per-minute aggregations and how a dashboard should show them')
   .meta({ id: 'Streams' });
 
 /**

@@ -19,8 +19,24 @@ describe('GET /v1/streams', () => {
       description: 'Revenue per minute by category',
       groupBy: ['category'],
       measures: ['count', 'sum', 'min', 'max'],
+      display: { title: 'Revenue by category', unit: 'purchases', chart: 'sum', seriesLabel: 'revenue_by_category', groupOrder: [], decimals: 2, tone: 'normal' },
     });
-    expect(orders.aggregations.at(-1)).toMatchObject({ name: 'invalid', groupBy: ['reason'], measures: ['count'] });
+    expect(orders.aggregations.at(-1)).toMatchObject({ name: 'invalid', groupBy: ['reason'], measures: ['count'], display: { tone: 'bad' } });
+  });
+
+  it('gives each stream its dashboard title and totals, dead letters last, and states the longest range', async () => {
+    // Prepare
+    const { handle } = setup();
+
+    // Act
+    const body = bodyOf(await handle(request('/v1/streams'))) as { streams: { display: { title: string; totals: { key: string }[] } }[]; limits: unknown };
+
+    // Assess
+    expect(body.streams.map(({ display }) => [display.title, display.totals.map((total) => total.key)])).toEqual([
+      ['Orders', ['events', 'purchases', 'revenue', 'dead_letters']],
+      ['Support tickets', ['tickets', 'high_priority', 'dead_letters']],
+    ]);
+    expect(body.limits).toEqual({ maxRangeDays: 31 });
   });
 
   it('answers JSON that no cache may keep', async () => {
