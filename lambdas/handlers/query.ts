@@ -17,8 +17,10 @@ import { createLogger } from '../adapters/logging';
 import { loadSettings, requireSetting, validationLimitsOf } from '../config/settings';
 import type { HandlerInstance } from './handlerInstance';
 import { createQueryApp } from './query/app';
+import { methodRefusal } from './query/edge';
 import type { QueryDependencies, QueryTables } from './query/env';
 import { openApiDocument } from './query/openapi';
+import { errorResponse } from './query/responses';
 
 export type { QueryDependencies, QueryTables } from './query/env';
 
@@ -45,6 +47,16 @@ export function rawQueryOf(event: Pick<APIGatewayProxyEventV2, 'rawQueryString' 
 }
 
 /**
+ * Methods the Fetch API cannot carry (a `Request` refuses them), which API Gateway still passes
+ * on: they are answered here as the router answers any method but GET.
+ */
+const FORBIDDEN_FETCH_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+async function structured(response: Response): Promise<HttpResponse> {
+  return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text(), isBase64Encoded: false };
+}
+
+/**
  * Builds the query handler over the given dependencies.
  *
  * @example
@@ -55,6 +67,8 @@ export function createQueryHandler(deps: QueryDependencies): QueryHandler {
   const app = createQueryApp({ ...deps, now: deps.now ?? Date.now, logger: deps.logger ?? createLogger('query'), openApiDocument });
   const serve = handle(app);
   return async (event) => {
+    const method = event.requestContext.http.method;
+    if (FORBIDDEN_FETCH_METHODS.has(method.toUpperCase())) return structured(errorResponse(methodRefusal(app, method, event.rawPath)));
     // Hono declares its own copy of the payload 2.0 types, stricter where API Gateway leaves fields out.
     const request = { ...event, body: event.body ?? null, rawQueryString: rawQueryOf(event) } as unknown as LambdaEvent;
     const { statusCode, headers, body, isBase64Encoded } = await serve(request);

@@ -8,13 +8,11 @@ import { edgeRules, unknownRoute } from './edge';
 import type { QueryEnv, RouteContext } from './env';
 import { ApiError } from './errors';
 import { errorResponse } from './responses';
-import { QUERY_ROUTES, ROUTE_PATTERNS } from './routes';
+import { QUERY_ROUTES } from './routes';
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
-
-const TEMPLATES = ROUTE_PATTERNS.map((pattern) => pattern.template);
 
 /**
  * The app over `deps`. Every `ApiError` becomes its 4xx; anything else is logged with the route and
@@ -27,9 +25,9 @@ export function createQueryApp(deps: RouteContext): OpenAPIHono<QueryEnv> {
     c.set('deps', deps);
     await next();
   });
-  app.use(edgeRules(app, TEMPLATES));
+  app.use(edgeRules(app));
   app.openapiRoutes(QUERY_ROUTES);
-  app.notFound((c) => errorResponse(unknownRoute(new URL(c.req.url).pathname, TEMPLATES)));
+  app.notFound((c) => errorResponse(unknownRoute(new URL(c.req.url).pathname)));
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(error);
     deps.logger.error({ message: 'query failed unexpectedly', route: routePath(c), method: c.req.method }, asError(error));

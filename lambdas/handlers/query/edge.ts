@@ -10,6 +10,10 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { QueryEnv } from './env';
 import { badRequest, methodNotAllowed, notFound, type ApiError } from './errors';
+import { ROUTE_PATTERNS } from './routes';
+
+/** The paths of the routes, as the 404 lists them. */
+const TEMPLATES = ROUTE_PATTERNS.map((pattern) => pattern.template);
 
 function decodes(text: string): boolean {
   try {
@@ -51,25 +55,29 @@ export function checkPath(rawPath: string): void {
 }
 
 /** The 404 of a path no route serves, listing the routes so that a typo is fixed from the answer. */
-export function unknownRoute(rawPath: string, templates: readonly string[]): ApiError {
-  return notFound(`no route matches ${JSON.stringify(rawPath)}; the routes are ${templates.map((template) => `GET ${template}`).join(', ')}`);
+export function unknownRoute(rawPath: string): ApiError {
+  return notFound(`no route matches ${JSON.stringify(rawPath)}; the routes are ${TEMPLATES.map((template) => `GET ${template}`).join(', ')}`);
 }
 
 /**
- * The middleware of these rules for `app`, whose GET routes tell a known path from an unknown one.
+ * The answer to `method` (not GET) on `path`: a 405 where `app` serves GET, a 404 elsewhere.
  *
- * @param templates - the routes' paths as the 404 lists them
+ * @param rawPath - the path as sent, for the message
+ * @param path - the path as the router matches it
  */
-export function edgeRules(app: Hono<QueryEnv>, templates: readonly string[]): MiddlewareHandler<QueryEnv> {
+export function methodRefusal(app: Hono<QueryEnv>, method: string, rawPath: string, path = rawPath): ApiError {
+  const [handlers] = app.router.match('GET', path);
+  const served = handlers.some(([[, route]]) => route.method === 'GET');
+  return served ? methodNotAllowed(method, rawPath) : unknownRoute(rawPath);
+}
+
+/** The middleware of these rules for `app`, whose GET routes tell a known path from an unknown one. */
+export function edgeRules(app: Hono<QueryEnv>): MiddlewareHandler<QueryEnv> {
   return async (c, next) => {
     const url = new URL(c.req.url);
     const method = c.req.raw.method;
-    if (method !== 'GET') {
-      // Hono answers HEAD with the GET route; Pulse refuses every method but GET alike.
-      const [handlers] = app.router.match('GET', c.req.path);
-      const served = handlers.some(([[, route]]) => route.method === 'GET');
-      throw served ? methodNotAllowed(method, url.pathname) : unknownRoute(url.pathname, templates);
-    }
+    // Hono answers HEAD with the GET route; Pulse refuses every method but GET alike.
+    if (method !== 'GET') throw methodRefusal(app, method, url.pathname, c.req.path);
     checkPath(url.pathname);
     checkQueryString(url.search.slice(1));
     await next();

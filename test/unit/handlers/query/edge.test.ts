@@ -96,4 +96,17 @@ describe('edgeRules (through the router)', () => {
     // Assess
     expect(response.statusCode).toBe(404);
   });
+
+  it.each(['TRACE', 'CONNECT'])('answers %s, which no Fetch request can carry, as any other method: 405 on a known route, 404 elsewhere', async (method) => {
+    // Prepare
+    const { handle } = setup();
+
+    // Act
+    const [known, unknown] = await Promise.all([handle(request('/v1/streams/orders/events', method)), handle(request('/v2', method))]);
+
+    // Assess
+    expect([known.statusCode, unknown.statusCode]).toEqual([405, 404]);
+    expect(known.headers).toMatchObject({ allow: 'GET', 'content-type': 'application/json; charset=utf-8' });
+    expect(bodyOf(known).message).toBe(`${method} is not allowed on /v1/streams/orders/events; this API is read-only: use GET`);
+  });
 });
