@@ -6,7 +6,7 @@
  * which builds the handler; no network). Runs of the bundles are interleaved and their medians
  * reported, wall and CPU time both, since a shared machine makes wall time noisy.
  *
- * Usage: `npm run bench:query -- [--before <entry of another checkout>] [--runs 21] [--no-write]`.
+ * Usage: `npm run bench:query -- [--before <entry of another checkout> [--before-label <commit>]] [--runs 21] [--no-write]`.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -79,6 +79,8 @@ function section(measured: readonly Measured[], command: string, runs: number): 
     '',
     `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, Node ${process.version} (Lambda runs Node.js 22),`,
     `${os.platform()} ${os.arch()}; medians of ${runs} fresh processes per bundle, interleaved. Wall time on a shared machine is noisy; CPU time less so.`,
+    'An older commit is measured from an extracted copy that borrows this checkout\'s packages:',
+    '`git archive <commit> | tar -x -C /tmp/pulse-base && ln -s "$PWD/node_modules" /tmp/pulse-base/node_modules`.',
     '',
     `| measure | ${measured.map((m) => m.label).join(' | ')} |`,
     `|---|${measured.map(() => '---|').join('')}`,
@@ -101,15 +103,15 @@ function withSection(document: string, text: string): string {
   return `${document.slice(0, start)}${text}${next < 0 ? '' : document.slice(next + 1)}`;
 }
 
-async function main(options: { before?: string; runs: number; write: boolean }): Promise<void> {
+async function main(options: { before?: string; beforeLabel: string; runs: number; write: boolean }): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-query-'));
   try {
     const measured = [
-      ...(options.before ? [await bundleTo('before', path.resolve(options.before), dir)] : []),
+      ...(options.before ? [await bundleTo(options.beforeLabel, path.resolve(options.before), dir)] : []),
       await bundleTo(options.before ? 'after' : 'this checkout', path.join(ROOT, 'lambdas/handlers/query.ts'), dir),
     ];
     for (let run = 0; run < options.runs; run += 1) for (const bundle of measured) bundle.runs.push(probe(bundle.file));
-    const command = `npm run bench:query --${options.before ? ` --before ${options.before}` : ''} --runs ${options.runs}`;
+    const command = `npm run bench:query --${options.before ? ` --before ${options.before} --before-label ${options.beforeLabel}` : ''} --runs ${options.runs}`;
     const text = section(measured, command, options.runs);
     process.stdout.write(text);
     if (options.write) fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), withSection(fs.readFileSync(path.join(ROOT, 'BENCHMARKS.md'), 'utf8'), text));
@@ -128,6 +130,7 @@ new Command()
   .name('npm run bench:query --')
   .description('measure the query Lambda bundle: size, module init and first-request time; write them to BENCHMARKS.md')
   .option('--before <entry>', 'the query handler of another checkout (e.g. an extracted older commit) to measure alongside')
+  .option('--before-label <text>', 'its column heading, e.g. the commit it was extracted from', 'before')
   .option('--runs <n>', 'fresh processes per bundle', runCount, 21)
   .option('--no-write', 'print the section only')
   .action(main)
