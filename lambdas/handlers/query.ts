@@ -52,6 +52,9 @@ export function rawQueryOf(event: Pick<APIGatewayProxyEventV2, 'rawQueryString' 
  */
 const FORBIDDEN_FETCH_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
+/** The host of the URL the router parses: any valid one; answers never name it (the OpenAPI server is `/`). */
+const ROUTER_HOST = 'pulse.invalid';
+
 async function structured(response: Response): Promise<HttpResponse> {
   return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text(), isBase64Encoded: false };
 }
@@ -69,8 +72,11 @@ export function createQueryHandler(deps: QueryDependencies): QueryHandler {
   return async (event) => {
     const method = event.requestContext.http.method;
     if (FORBIDDEN_FETCH_METHODS.has(method.toUpperCase())) return structured(errorResponse(methodRefusal(app, method, event.rawPath)));
-    // Hono declares its own copy of the payload 2.0 types, stricter where API Gateway leaves fields out.
-    const request = { ...event, body: event.body ?? null, rawQueryString: rawQueryOf(event) } as unknown as LambdaEvent;
+    // The router reads the path and query only. The host is fixed, so that no Host header (which
+    // the twin passes on as domainName) can reshape the URL Hono parses. Hono declares its own copy
+    // of the payload 2.0 types, stricter where API Gateway leaves fields out.
+    const requestContext = { ...event.requestContext, domainName: ROUTER_HOST };
+    const request = { ...event, requestContext, body: event.body ?? null, rawQueryString: rawQueryOf(event) } as unknown as LambdaEvent;
     const { statusCode, headers, body, isBase64Encoded } = await serve(request);
     return { statusCode, headers: headers as Record<string, string>, body, isBase64Encoded };
   };

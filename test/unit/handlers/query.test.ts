@@ -61,6 +61,20 @@ describe('createQueryHandler', () => {
     expect(loggedErrors).toHaveBeenCalledWith({ message: 'query failed unexpectedly', route: '/v1/streams/:stream/aggregations/:aggregation', method: 'GET' }, failure);
   });
 
+  it('routes on the path alone, whatever host the event names', async () => {
+    // Prepare
+    const { handle } = setup();
+    const event = request('/v1/streams');
+    const hostile = { ...event, requestContext: { ...event.requestContext, domainName: 'example.com/health?' } };
+
+    // Act
+    const response = await handle(hostile);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toHaveProperty('streams');
+  });
+
   it('answers from a fresh build of the app per handler, so two handlers keep their own clocks', async () => {
     // Prepare
     const early = createQueryHandler({ aggregates: { querySeries: async () => [], ping: async () => undefined }, events: { getEvent: async () => undefined, listEvents: async () => ({ items: [] }) }, now: () => NOW });
