@@ -6,13 +6,9 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { routePath } from 'hono/route';
 import { edgeRules, unknownRoute } from './edge';
 import type { QueryEnv, RouteContext } from './env';
-import { ApiError } from './errors';
+import { ApiError, asError } from './errors';
 import { errorResponse } from './responses';
 import { QUERY_ROUTES } from './routes';
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
 
 /**
  * The app over `deps`. Every `ApiError` becomes its 4xx; anything else is logged with the route and

@@ -60,3 +60,8 @@ export function notFound(message: string): ApiError {
 export function methodNotAllowed(method: string, path: string): ApiError {
   return new ApiError('method_not_allowed', `${method} is not allowed on ${path}; this API is read-only: use GET`, { allow: 'GET' });
 }
+
+/** Any thrown value as an `Error`, for the logger. */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

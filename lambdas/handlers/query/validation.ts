@@ -31,12 +31,14 @@ interface RangeParameters extends RangeBounds {
 
 /**
  * The rules of a route whose query parameters are `query`: refuses what does not parse, and sets
- * the `range` of a route that takes `from` (the same instant in every request of one invocation).
+ * the `range` of a route that takes `from`, resolved at the clock's time of the request.
  *
+ * @example
+ * app.openapi(route, handler, parameterRules(route.request.query));
  * @throws ApiError 400 naming each parameter at fault, or `from` and `to` when the range is empty,
  *   reversed, longer than the limit or not the range of the cursor
  */
-export function parameterRules(query: z.ZodObject) {
+export function parameterRules(query: z.ZodObject): (result: ParseResult, c: Context<QueryEnv>) => undefined {
   const accepted = Object.keys(query.shape);
   const readsRange = accepted.includes('from');
   return (result: ParseResult, c: Context<QueryEnv>): undefined => {

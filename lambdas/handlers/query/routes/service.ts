@@ -5,14 +5,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { formatInstant } from '../../../domain/time';
+import { asError } from '../errors';
 import { noParameters } from '../params';
 import { JSON_HEADERS } from '../responses';
 import { healthBody, healthUnavailableBody, type HealthBody, type HealthUnavailableBody } from '../schemas';
 import { COMMON_ERRORS, declareRoute } from './declare';
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
 
 /** `GET /health`: a read of the aggregates table through its repository; 503 when it fails. */
 export const health = declareRoute(
