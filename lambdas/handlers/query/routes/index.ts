@@ -5,12 +5,11 @@
  */
 import { event, events } from './events';
 import { asset, page } from './dashboard';
-import type { QueryRoute } from './declare';
 import { series, streams, top } from './aggregations';
 import { health, openApi } from './service';
 
 /** The routes, each declared once. */
-export const QUERY_ROUTES: readonly QueryRoute[] = [page, asset, openApi, health, streams, series, top, events, event] as unknown as readonly QueryRoute[];
+export const QUERY_ROUTES = [page, asset, openApi, health, streams, series, top, events, event] as const;
 
 /** A route as the gateway and the 404 name it: its OpenAPI path template. */
 export interface RoutePattern {
