@@ -15,8 +15,11 @@ import { conforming } from './openapiConformance';
 
 /** The time every request is made at. */
 export const NOW = Date.parse('2026-11-25T04:30:00Z');
+/** A minute, in ms. */
 export const MINUTE = 60_000;
+/** An hour, in ms. */
 export const HOUR = 3_600_000;
+/** The table names `/health` reports in these tests. */
 export const TABLES = { events: 'pulse-events', aggregates: 'pulse-aggregates' };
 
 /** Aggregates held in memory; answers `querySeries` as the repository's contract says, in insertion order. */
