@@ -100,7 +100,7 @@ function withSection(document: string, text: string): string {
   const start = document.indexOf(SECTION);
   if (start < 0) return `${document.trimEnd()}\n\n${text}`;
   const next = document.indexOf('\n## ', start + SECTION.length);
-  return `${document.slice(0, start)}${text}${next < 0 ? '' : document.slice(next + 1)}`;
+  return `${document.slice(0, start)}${text}${next < 0 ? '' : `\n${document.slice(next + 1)}`}`;
 }
 
 async function main(options: { before?: string; beforeLabel: string; runs: number; write: boolean }): Promise<void> {
