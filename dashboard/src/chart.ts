@@ -81,7 +81,7 @@ export class ChartView {
     }
     const { data } = state;
     this.element.dataset.total = String(data.total);
-    this.headline.replaceChildren(html('b', {}, [formatValue(data.total, this.spec.measure)]), ` ${this.spec.measure === 'sum' ? 'total' : this.spec.countNoun}`);
+    this.headline.replaceChildren(html('b', {}, [formatValue(data.total, this.spec.measure, this.spec.decimals)]), ` ${this.spec.measure === 'sum' ? 'total' : this.spec.countNoun}`);
     this.subtitle.textContent = describeScale(this.spec.measure, this.spec.groupBy, data.bucketMs);
     this.plot.replaceChildren(...this.draw(data, width, state.live));
     this.legend.replaceChildren(...this.legendItems(data));
@@ -161,7 +161,7 @@ export class ChartView {
       html('li', { 'data-group': group.label, 'data-total': group.total, 'data-count': group.totalCount }, [
         html('span', { class: `swatch ${swatchClass(group)}`, 'aria-hidden': 'true' }),
         html('span', { class: 'name' }, [group.label]),
-        html('span', { class: 'value' }, [formatValue(group.total, this.spec.measure)]),
+        html('span', { class: 'value' }, [formatValue(group.total, this.spec.measure, this.spec.decimals)]),
       ]),
     );
   }
@@ -188,11 +188,11 @@ export class ChartView {
         html('div', { class: 'row' }, [
           html('span', { class: `swatch ${swatchClass(group)}` }),
           html('span', { class: 'name' }, [group.label]),
-          html('span', { class: 'value' }, [formatValue(group.values[index] ?? 0, this.spec.measure)]),
+          html('span', { class: 'value' }, [formatValue(group.values[index] ?? 0, this.spec.measure, this.spec.decimals)]),
         ]),
       ),
       html('div', { class: 'sum' }, [
-        rows.length === 0 ? 'nothing' : this.spec.measure === 'sum' ? `${formatValue(data.stackTotals[index] ?? 0, 'sum')} from ${count} ${this.spec.countNoun}` : `${formatValue(count, 'count')} ${this.spec.countNoun}`,
+        rows.length === 0 ? 'nothing' : this.spec.measure === 'sum' ? `${formatValue(data.stackTotals[index] ?? 0, 'sum', this.spec.decimals)} from ${count} ${this.spec.countNoun}` : `${formatValue(count, 'count', 0)} ${this.spec.countNoun}`,
       ]),
     );
     this.tooltip.hidden = false;

@@ -1,17 +1,25 @@
 /**
  * How numbers and times read on the dashboard: in the viewer's locale and time zone, sums with
- * their two decimals (money), axis labels short. Pure apart from the locale the runtime reports.
+ * their decimals, axis labels short. Pure apart from the locale the runtime reports.
  */
 import type { Measure } from './presentation';
 
-const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-const decimal = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const fixedFormats = new Map<number, Intl.NumberFormat>();
 const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 const rate = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
-/** A value of a measure in full: counts whole, sums to the cent. */
-export function formatValue(value: number, measure: Measure): string {
-  return measure === 'sum' ? decimal.format(value) : integer.format(value);
+/**
+ * A value of a measure in full: counts whole, sums with their aggregation's decimals (to the cent
+ * for money, as the API's display hints say).
+ */
+export function formatValue(value: number, measure: Measure, decimals: number): string {
+  const digits = measure === 'sum' ? decimals : 0;
+  let format = fixedFormats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    fixedFormats.set(digits, format);
+  }
+  return format.format(value);
 }
 
 /** An axis label: short above ten thousand (12K), otherwise as small as it is exact. */

@@ -1,9 +1,11 @@
 /**
- * The dashboard page: reads the streams from the API, lays out a section per stream, and reads
- * every series of the chosen range, again every few seconds while the range is live. The state
+ * The dashboard page: reads the streams and their display hints from the API, lays out a section
+ * per stream, and reads every series of the chosen range, again every few seconds while the range
+ * is live. The state
  * of the last refresh (its range and how many have completed) is kept on `<main>` as data
  * attributes, so that tests and curious people can see what the charts were drawn from.
  */
+import type { StreamsBody } from '../../lambdas/handlers/query/schemas';
 import { ApiReadError, readSeries, readStreams } from './api';
 import { html } from './dom';
 import { formatBucket, formatClock, formatTime, formatUtcOffset } from './format';
@@ -11,6 +13,7 @@ import { streamViews } from './presentation';
 import {
   choiceFromFragment,
   choiceToFragment,
+  DEFAULT_PRESET,
   fixedRangeProblem,
   PRESETS,
   refreshIntervalMs,
@@ -41,7 +44,9 @@ const liveLabel = byId<HTMLElement>('live-label');
 const status = byId<HTMLElement>('status');
 const rangeLabel = byId<HTMLElement>('range-label');
 
-let choice: RangeChoice = choiceFromFragment(location.hash);
+/** The API's longest range, from `GET /v1/streams`; the fragment is read once it is known. */
+let maxRangeDays = 0;
+let choice: RangeChoice = { kind: 'preset', preset: DEFAULT_PRESET };
 let paused = false;
 let sections: StreamSection[] = [];
 let inFlight: AbortController | undefined;
@@ -130,10 +135,10 @@ async function refresh(): Promise<void> {
 }
 
 /** The streams, asked for until the API answers: the page may open before the API is up. */
-async function loadViews(): Promise<StreamSection[]> {
+async function loadListing(): Promise<StreamsBody> {
   for (;;) {
     try {
-      return streamViews(await readStreams()).map((view) => new StreamSection(view));
+      return await readStreams();
     } catch (error) {
       const message = error instanceof ApiReadError ? error.message : String(error);
       root.replaceChildren(html('p', { class: 'loading problem' }, [`Cannot read the streams: ${message}. Retrying…`]));
@@ -162,7 +167,7 @@ function bindControls(): void {
     event.preventDefault();
     const fromMs = new Date(customFrom.value).getTime();
     const toMs = new Date(customTo.value).getTime();
-    const problem = fixedRangeProblem(fromMs, toMs);
+    const problem = fixedRangeProblem(fromMs, toMs, maxRangeDays);
     customProblem.textContent = problem ?? '';
     if (problem !== undefined) return;
     customForm.hidden = true;
@@ -174,7 +179,7 @@ function bindControls(): void {
     if (!paused) void refresh();
     else clearTimeout(timer);
   });
-  window.addEventListener('hashchange', () => choose(choiceFromFragment(location.hash)));
+  window.addEventListener('hashchange', () => choose(choiceFromFragment(location.hash, maxRangeDays)));
   // A hidden tab stops asking; it catches up at once when shown again.
   document.addEventListener('visibilitychange', () => {
     if (document.hidden) clearTimeout(timer);
@@ -184,9 +189,12 @@ function bindControls(): void {
 }
 
 async function start(): Promise<void> {
+  const listing = await loadListing();
+  maxRangeDays = listing.limits.maxRangeDays;
+  choice = choiceFromFragment(location.hash, maxRangeDays);
   bindControls();
   showControls();
-  sections = await loadViews();
+  sections = streamViews(listing).map((view) => new StreamSection(view));
   root.replaceChildren(...sections.map((section) => section.element));
   for (const section of sections) section.renderLoading();
   let frame = 0;

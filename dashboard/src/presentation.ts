@@ -1,16 +1,16 @@
 /**
- * What the dashboard shows of each stream, derived from `GET /v1/streams`: a chart per
- * aggregation, the dead letters by reason, and a row of totals. The built-in streams get the
- * titles and headline totals the design names; any other stream is shown from its listing alone,
- * so registering a stream needs no dashboard change. Pure, so it is unit-tested.
+ * What the dashboard shows of each stream, read from `GET /v1/streams`: a chart per aggregation
+ * (dead letters last) and a row of headline totals, with the titles, units, group order and
+ * totals the API's display hints give. The dashboard keeps no list of streams or aggregations of
+ * its own, so a new stream gets its section from the API alone. Pure, so it is unit-tested.
  */
 import type { StreamsBody } from '../../lambdas/handlers/query/schemas';
 
-/** The aggregation every stream has: invalid records by reason. */
-export const DEAD_LETTERS_AGGREGATION = 'invalid';
-
 /** Which measure a chart or total shows. */
 export type Measure = 'count' | 'sum';
+
+/** Whether a chart or total reads as normal, or as trouble (dead letters). */
+export type Tone = 'normal' | 'bad';
 
 /** One chart of a stream. */
 export interface ChartSpec {
@@ -26,13 +26,12 @@ export interface ChartSpec {
   readonly countNoun: string;
   /** The legend's name of an ungrouped series. */
   readonly seriesLabel: string;
-  /**
-   * Groups with a natural order, in that order, each with its palette slot (e.g. priorities low
-   * to high, high in red). Other groups follow alphabetically in the slots left over.
-   */
-  readonly knownGroups?: readonly (readonly [label: string, slot: number])[];
+  /** Groups with a natural order, in that order; others follow by name. */
+  readonly groupOrder: readonly string[];
+  /** Decimal places of the sums. */
+  readonly decimals: number;
   /** Dead letters get a warning palette. */
-  readonly tone: 'normal' | 'bad';
+  readonly tone: Tone;
 }
 
 /** One headline number of a stream over the range. */
@@ -44,7 +43,9 @@ export interface TotalSpec {
   readonly measure: Measure;
   /** Only the points of this group (e.g. priority high); all points when absent. */
   readonly group?: Readonly<Record<string, string>>;
-  readonly tone: 'normal' | 'bad';
+  /** Decimal places of a sum. */
+  readonly decimals: number;
+  readonly tone: Tone;
 }
 
 /** A stream as the dashboard lays it out. */
@@ -53,121 +54,35 @@ export interface StreamView {
   readonly title: string;
   readonly description: string;
   readonly totals: readonly TotalSpec[];
+  /** In the API's order, which lists dead letters last. */
   readonly charts: readonly ChartSpec[];
-  readonly deadLetters: ChartSpec;
   /** Every aggregation to read per refresh, each once. */
   readonly aggregations: readonly string[];
 }
 
-interface KnownChart {
-  readonly title: string;
-  readonly measure: Measure;
-  readonly countNoun: string;
-  readonly seriesLabel?: string;
-  readonly knownGroups?: ChartSpec['knownGroups'];
-}
-
-// Palette slots (see dashboard.css): 0 blue, 1 orange, 2 green, 3 red, 4 teal, 6 purple.
-
-interface KnownStream {
-  readonly title: string;
-  readonly charts: Readonly<Record<string, KnownChart>>;
-  readonly totals: readonly Omit<TotalSpec, 'tone'>[];
-}
-
-/** The design's named charts and headline totals of the built-in streams. */
-const KNOWN_STREAMS: Readonly<Record<string, KnownStream>> = {
-  orders: {
-    title: 'Orders',
-    charts: {
-      // The funnel's order: most views at the bottom, purchases on top.
-      events_by_type: {
-        title: 'Events by type',
-        measure: 'count',
-        countNoun: 'events',
-        knownGroups: [
-          ['view', 0],
-          ['add_to_cart', 1],
-          ['purchase', 2],
-        ],
-      },
-      revenue: { title: 'Revenue per minute', measure: 'sum', countNoun: 'purchases', seriesLabel: 'revenue' },
-      revenue_by_category: { title: 'Revenue by category', measure: 'sum', countNoun: 'purchases' },
-    },
-    totals: [
-      { key: 'events', label: 'Events', aggregation: 'events_by_type', measure: 'count' },
-      { key: 'purchases', label: 'Purchases', aggregation: 'revenue', measure: 'count' },
-      { key: 'revenue', label: 'Revenue', aggregation: 'revenue', measure: 'sum' },
-    ],
-  },
-  tickets: {
-    title: 'Support tickets',
-    charts: {
-      by_type: { title: 'Tickets by type', measure: 'count', countNoun: 'tickets' },
-      by_priority: {
-        title: 'Tickets by priority',
-        measure: 'count',
-        countNoun: 'tickets',
-        knownGroups: [
-          ['low', 4],
-          ['medium', 1],
-          ['high', 3],
-        ],
-      },
-      by_team: { title: 'Tickets by team', measure: 'count', countNoun: 'tickets' },
-    },
-    totals: [
-      { key: 'tickets', label: 'Tickets', aggregation: 'by_type', measure: 'count' },
-      { key: 'high_priority', label: 'High priority', aggregation: 'by_priority', measure: 'count', group: { priority: 'high' } },
-    ],
-  },
-};
-
 type Listed = StreamsBody['streams'][number];
-type ListedAggregation = Listed['aggregations'][number];
-
-/** A chart of an aggregation the dashboard has no words for: its description as title, its sum if it has one. */
-function genericChart(aggregation: ListedAggregation): KnownChart {
-  return { title: aggregation.description, measure: aggregation.measures.includes('sum') ? 'sum' : 'count', countNoun: 'events' };
-}
-
-/** Totals of a stream the dashboard has no words for: the first aggregation's count (every stream's first counts its events) and each sum. */
-function genericTotals(aggregations: readonly ListedAggregation[]): Omit<TotalSpec, 'tone'>[] {
-  const [first] = aggregations;
-  const measured = aggregations.filter((aggregation) => aggregation.measures.includes('sum'));
-  return [
-    ...(first ? [{ key: 'events', label: 'Events', aggregation: first.name, measure: 'count' as const }] : []),
-    ...measured.map((aggregation) => ({ key: aggregation.name, label: aggregation.description, aggregation: aggregation.name, measure: 'sum' as const })),
-  ];
-}
 
 function viewOf(stream: Listed): StreamView {
-  const known = KNOWN_STREAMS[stream.name];
   const byName = new Map(stream.aggregations.map((aggregation) => [aggregation.name, aggregation]));
-  const charted = stream.aggregations.filter((aggregation) => aggregation.name !== DEAD_LETTERS_AGGREGATION);
-  const charts: ChartSpec[] = charted.map((aggregation) => {
-    const words = known?.charts[aggregation.name] ?? genericChart(aggregation);
-    const { name, description, groupBy } = aggregation;
-    return { stream: stream.name, aggregation: name, description, groupBy, tone: 'normal', seriesLabel: name, ...words };
-  });
-  // A known total whose aggregation the API no longer lists is dropped rather than shown as zero.
-  const totals: TotalSpec[] = [
-    ...(known?.totals ?? genericTotals(charted)).filter((total) => byName.has(total.aggregation)).map((total) => ({ ...total, tone: 'normal' as const })),
-    { key: 'dead_letters', label: 'Dead letters', aggregation: DEAD_LETTERS_AGGREGATION, measure: 'count', tone: 'bad' },
-  ];
-  const deadLetters: ChartSpec = {
+  const charts: ChartSpec[] = stream.aggregations.map(({ name, description, groupBy, display }) => ({
     stream: stream.name,
-    aggregation: DEAD_LETTERS_AGGREGATION,
-    title: 'Dead letters by reason',
-    description: byName.get(DEAD_LETTERS_AGGREGATION)?.description ?? 'Invalid records per minute by reason',
-    groupBy: byName.get(DEAD_LETTERS_AGGREGATION)?.groupBy ?? ['reason'],
-    measure: 'count',
-    countNoun: 'records',
-    seriesLabel: DEAD_LETTERS_AGGREGATION,
-    tone: 'bad',
-  };
-  const aggregations = [...new Set([...charts.map((chart) => chart.aggregation), ...totals.map((total) => total.aggregation), DEAD_LETTERS_AGGREGATION])];
-  return { name: stream.name, title: known?.title ?? stream.name, description: stream.description, totals, charts, deadLetters, aggregations };
+    aggregation: name,
+    title: display.title,
+    description,
+    groupBy,
+    measure: display.chart,
+    countNoun: display.unit,
+    seriesLabel: display.seriesLabel,
+    groupOrder: display.groupOrder,
+    decimals: display.decimals,
+    tone: display.tone,
+  }));
+  // A total whose aggregation the API does not list is dropped rather than shown as zero.
+  const totals: TotalSpec[] = stream.display.totals
+    .filter((total) => byName.has(total.aggregation))
+    .map((total) => ({ ...total, decimals: byName.get(total.aggregation)?.display.decimals ?? 0 }));
+  const aggregations = [...new Set([...charts.map((chart) => chart.aggregation), ...totals.map((total) => total.aggregation)])];
+  return { name: stream.name, title: stream.display.title, description: stream.description, totals, charts, aggregations };
 }
 
 /** The dashboard's layout of every listed stream, in the API's order. */

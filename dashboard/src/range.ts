@@ -46,9 +46,6 @@ const LARGEST_BUCKET_MINUTES = 1440;
 /** Most bars in one chart: beyond this they are thinner than a few pixels on a laptop screen. */
 export const MAX_BUCKETS = 120;
 
-/** The API's longest range. */
-export const MAX_RANGE_MS = 31 * 1440 * MINUTE_MS;
-
 /** The smallest bucket that keeps a range of this length within {@link MAX_BUCKETS} bars. */
 export function bucketFor(durationMs: number): number {
   const minutes = BUCKET_MINUTES.find((size) => durationMs / (size * MINUTE_MS) <= MAX_BUCKETS) ?? LARGEST_BUCKET_MINUTES;
@@ -71,11 +68,15 @@ export function resolveRange(choice: RangeChoice, nowMs: number): ResolvedRange 
   return { fromMs, toMs, bucketMs, live: false };
 }
 
-/** Why a fixed range cannot be shown, or undefined when it can. */
-export function fixedRangeProblem(fromMs: number, toMs: number): string | undefined {
+/**
+ * Why a fixed range cannot be shown, or undefined when it can.
+ *
+ * @param maxRangeDays - the API's longest range, as `GET /v1/streams` states it
+ */
+export function fixedRangeProblem(fromMs: number, toMs: number, maxRangeDays: number): string | undefined {
   if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) return 'choose both a start and an end';
   if (fromMs >= toMs) return 'the start must be before the end';
-  if (toMs - fromMs > MAX_RANGE_MS) return 'a range may span at most 31 days';
+  if (toMs - fromMs > maxRangeDays * 1440 * MINUTE_MS) return `a range may span at most ${maxRangeDays} days`;
   return undefined;
 }
 
@@ -90,13 +91,17 @@ export function choiceToFragment(choice: RangeChoice): string {
   return `from=${new Date(choice.fromMs).toISOString()}&to=${new Date(choice.toMs).toISOString()}`;
 }
 
-/** The choice a URL fragment holds; the default preset for anything else, so a bad link still opens. */
-export function choiceFromFragment(fragment: string): RangeChoice {
+/**
+ * The choice a URL fragment holds; the default preset for anything else, so a bad link still opens.
+ *
+ * @param maxRangeDays - the API's longest range: a longer fixed range is not one the page can show
+ */
+export function choiceFromFragment(fragment: string, maxRangeDays: number): RangeChoice {
   const parameters = new URLSearchParams(fragment.replace(/^#/, ''));
   const preset = PRESETS.find((candidate) => candidate.id === parameters.get('range'));
   if (preset) return { kind: 'preset', preset };
   const fromMs = Date.parse(parameters.get('from') ?? '');
   const toMs = Date.parse(parameters.get('to') ?? '');
-  if (fixedRangeProblem(fromMs, toMs) === undefined) return { kind: 'fixed', fromMs, toMs };
+  if (fixedRangeProblem(fromMs, toMs, maxRangeDays) === undefined) return { kind: 'fixed', fromMs, toMs };
   return { kind: 'preset', preset: DEFAULT_PRESET };
 }

@@ -55,16 +55,17 @@ export function groupLabel(group: Readonly<Record<string, string>>, ungrouped: s
 export interface GroupStyle {
   /** The label of an ungrouped series, e.g. "revenue". */
   readonly ungrouped: string;
-  /** Groups that come first, in this order, with their palette slots. */
-  readonly knownGroups?: readonly (readonly [label: string, slot: number])[];
+  /** Groups with a natural order, in that order: they come first, each in the palette slot of its place. */
+  readonly groupOrder?: readonly string[];
 }
 
 /**
- * Stacking order and palette slots of `labels`: the known groups first, as given; the others by
- * label in the slots the known ones left free. A group's slot depends only on the labels, so its
- * colour holds from one refresh to the next.
+ * Stacking order and palette slots of `labels`: the ordered groups first, as given, each in the
+ * slot of its place in the order; the others by label in the slots left free. A group's slot
+ * depends only on the labels, so its colour holds from one refresh to the next.
  */
-export function assignSlots(labels: readonly string[], knownGroups: GroupStyle['knownGroups'] = []): { label: string; slot: number }[] {
+export function assignSlots(labels: readonly string[], groupOrder: readonly string[] = []): { label: string; slot: number }[] {
+  const knownGroups = groupOrder.map((label, slot) => [label, slot] as const);
   const known = new Map(knownGroups);
   const taken = new Set(knownGroups.map(([, slot]) => slot));
   const free: number[] = [];
@@ -99,7 +100,7 @@ export function chartData(points: readonly SeriesPoint[], range: ResolvedRange, 
     row.counts[index] = (row.counts[index] ?? 0) + point.count;
   }
   const stackUnits = new Array<number>(bucketCount).fill(0);
-  const groups = assignSlots([...rows.keys()], style.knownGroups).map(({ label, slot }) => {
+  const groups = assignSlots([...rows.keys()], style.groupOrder).map(({ label, slot }) => {
     const row = rows.get(label) as { group: Readonly<Record<string, string>>; units: number[]; counts: number[] };
     row.units.forEach((units, index) => (stackUnits[index] = (stackUnits[index] ?? 0) + units));
     return {

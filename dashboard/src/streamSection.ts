@@ -1,6 +1,6 @@
 /**
- * One stream on the page: its title, the headline totals of the range, its charts and its dead
- * letters. It turns one refresh's series into what each part shows.
+ * One stream on the page: its title, the headline totals of the range and its charts, dead
+ * letters last. It turns one refresh's series into what each part shows.
  */
 import type { SeriesPoint } from '../../lambdas/handlers/query/schemas';
 import { ChartView } from './chart';
@@ -42,7 +42,7 @@ class TotalView {
     const total = totalOf(result.points, this.spec.measure, this.spec.group);
     this.element.dataset.value = String(total);
     this.element.classList.toggle('nonzero', total > 0);
-    this.value.textContent = formatValue(total, this.spec.measure);
+    this.value.textContent = formatValue(total, this.spec.measure, this.spec.decimals);
     this.detail.textContent = `${formatRate(total / ((range.toMs - range.fromMs) / 60_000))} / min`;
   }
 }
@@ -55,7 +55,7 @@ export class StreamSection {
 
   constructor(readonly view: StreamView) {
     this.totals = view.totals.map((spec) => new TotalView(view.name, spec));
-    this.charts = [...view.charts, view.deadLetters].map((spec) => ({ spec, view: new ChartView(spec) }));
+    this.charts = view.charts.map((spec) => ({ spec, view: new ChartView(spec) }));
     this.element = html('section', { class: 'stream', 'data-testid': 'stream', 'data-stream': view.name, 'aria-labelledby': `stream-${view.name}` }, [
       html('header', { class: 'stream-header' }, [
         html('h2', { id: `stream-${view.name}` }, [view.title]),
@@ -77,7 +77,7 @@ export class StreamSection {
     for (const { spec, view } of this.charts) {
       const result = results.get(spec.aggregation);
       if (!result) continue;
-      view.render(result.ok ? { kind: 'ready', data: chartData(result.points, range, spec.measure, { ungrouped: spec.seriesLabel, knownGroups: spec.knownGroups }), live: range.live } : { kind: 'error', message: result.message });
+      view.render(result.ok ? { kind: 'ready', data: chartData(result.points, range, spec.measure, { ungrouped: spec.seriesLabel, groupOrder: spec.groupOrder }), live: range.live } : { kind: 'error', message: result.message });
     }
   }
 

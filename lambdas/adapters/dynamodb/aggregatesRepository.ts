@@ -11,25 +11,13 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, NumberValue, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AggregatePoint } from '../../domain/aggregatePoint';
 import { applyDelta, type AggregateDelta, type AggregateState } from '../../domain/aggregation';
 import { formatScaled, parseScaled } from '../../domain/decimal';
 import { aggregateItemKey, aggregatePartitionKey, type AggregateItemKey } from '../../domain/itemKeys';
 import { daysBetween, formatMinute, WINDOW_MS } from '../../domain/time';
 import { UnfinishedWorkError, withRetries, type RetryObserver, type RetryPolicy } from '../retry';
 import { describeStoreError, isItemRejection } from './errors';
-
-/** One point of a series: one minute of one group; `sum`, `min` and `max` scaled by `scale`. */
-export interface AggregatePoint {
-  readonly windowStart: string;
-  readonly windowEnd: string;
-  readonly group: Readonly<Record<string, string>>;
-  readonly count: number;
-  /** Decimal places of `sum`, `min` and `max` (2 for money); absent for count-only aggregations. */
-  readonly scale?: number;
-  readonly sum?: bigint;
-  readonly min?: bigint;
-  readonly max?: bigint;
-}
 
 /** An item DynamoDB refused for what it holds: a bug the records behind it are counted for as `unprocessable`. */
 export interface RejectedDelta {

@@ -12,7 +12,7 @@ import { EVENTS_TABLE } from '../../config/tables';
 import { exactDocument } from '../../domain/eventJson';
 import { eventKey, eventListingPartition, eventListingSortKey } from '../../domain/itemKeys';
 import type { EventObject } from '../../domain/streams/types';
-import { daysBetween, formatInstant } from '../../domain/time';
+import { dayOf, daysBetween, formatInstant } from '../../domain/time';
 import { UnfinishedWorkError, withRetries, type RetryObserver, type RetryPolicy } from '../retry';
 import { describeStoreError, isItemRejection } from './errors';
 
@@ -32,10 +32,20 @@ export interface RejectedEvent {
   readonly detail: string;
 }
 
-/** A page of events, newest first, with the cursor of the next page if there is one. */
+/**
+ * Where a listing stands: after the event with this time and id, in newest-first order. The API
+ * hands it out inside its own cursor; the repository rebuilds the index key from it, so a position
+ * carries no storage detail.
+ */
+export interface ListingPosition {
+  readonly eventTimeMs: number;
+  readonly eventId: string;
+}
+
+/** A page of events, newest first, with the position the next page starts after, if there may be one. */
 export interface EventPage {
   readonly items: EventObject[];
-  readonly cursor?: string;
+  readonly next?: ListingPosition;
 }
 
 /** Settings of the repository. */
@@ -70,44 +80,12 @@ function eventOf(item: StoredEvent): EventObject {
   return exactDocument(item.event, JSON.parse(item.event)).value as EventObject;
 }
 
-interface CursorState {
-  /** Day being read. */
-  d: string;
-  /** Where the last page of that day stopped. */
-  k?: Record<string, unknown>;
-}
-
-/** A cursor that cannot be decoded; the API answers it with a 400. */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
-
-function encodeCursor(state: CursorState): string {
-  return Buffer.from(JSON.stringify(state)).toString('base64url');
-}
-
-const STRING_KEY_NAMES = ['pk', BYSTREAMDAY.partitionKey.name, BYSTREAMDAY.sortKey.name];
-
-/** A cursor's resume key must be exactly an index key of this stream's day, or DynamoDB rejects it later. */
-function isResumeKey(key: unknown, stream: string, day: string): key is Record<string, string> {
-  if (typeof key !== 'object' || key === null) return false;
-  const entries = Object.entries(key);
-  return (
-    entries.length === STRING_KEY_NAMES.length &&
-    entries.every(([name, value]) => STRING_KEY_NAMES.includes(name) && typeof value === 'string') &&
-    (key as Record<string, string>)[BYSTREAMDAY.partitionKey.name] === `${stream}#${day}`
-  );
-}
-
-function decodeCursor(cursor: string, stream: string): CursorState {
-  try {
-    const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState;
-    if (typeof state.d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(state.d)) throw new Error('bad day');
-    if (state.k !== undefined && !isResumeKey(state.k, stream, state.d)) throw new Error('bad key');
-    return state;
-  } catch {
-    throw new InvalidCursorError('cursor is not one this API returned; start again without it');
-  }
+/**
+ * A position the table cannot resume from: outside the range listed, or refused by DynamoDB (a
+ * hand-edited cursor can hold an id no key may carry). The listing's caller answers it as bad input.
+ */
+export class InvalidPositionError extends Error {
+  override readonly name = 'InvalidPositionError';
 }
 
 /** Stores and reads enriched events. */
@@ -181,16 +159,32 @@ export class EventsRepository {
     return item === undefined ? undefined : eventOf(item);
   }
 
-  /** Events with event time in `[fromMs, toMs)`, newest first, `limit` at most per page. */
-  async listEvents(stream: string, fromMs: number, toMs: number, limit: number, cursor?: string): Promise<EventPage> {
-    const days = daysBetween(fromMs, toMs).reverse();
-    const state = cursor ? decodeCursor(cursor, stream) : undefined;
-    let dayIndex = state ? days.indexOf(state.d) : 0;
-    if (dayIndex < 0) throw new InvalidCursorError('cursor does not belong to this time range; start again without it');
-    let startKey = state?.k;
+  /**
+   * Events with event time in `[fromMs, toMs)`, newest first, at most `limit`, continuing after
+   * `after` when given. `next` is set when the page is full and more may follow.
+   *
+   * @throws InvalidPositionError when `after` is outside the range or DynamoDB refuses the key it makes
+   */
+  async listEvents(stream: string, fromMs: number, toMs: number, limit: number, after?: ListingPosition): Promise<EventPage> {
+    if (after !== undefined && !(after.eventTimeMs >= fromMs && after.eventTimeMs < toMs)) {
+      throw new InvalidPositionError('the position is outside the range listed');
+    }
+    try {
+      return await this.readListing(stream, { fromMs, toMs }, limit, after);
+    } catch (error) {
+      // Only a position from outside can make a listing's key invalid; without one it is a bug.
+      if (after !== undefined && isItemRejection(error)) throw new InvalidPositionError(`DynamoDB refused the position: ${describeStoreError(error)}`);
+      throw error;
+    }
+  }
+
+  private async readListing(stream: string, range: { fromMs: number; toMs: number }, limit: number, after?: ListingPosition): Promise<EventPage> {
+    const days = daysBetween(range.fromMs, range.toMs).reverse();
+    let dayIndex = after === undefined ? 0 : days.indexOf(dayOf(after.eventTimeMs));
+    let startKey: Record<string, unknown> | undefined = after === undefined ? undefined : this.listingKey(stream, after);
     const items: EventObject[] = [];
+    let last: StoredEvent | undefined;
     while (dayIndex < days.length) {
-      const day = days[dayIndex] as string;
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.options.tableName,
@@ -198,27 +192,37 @@ export class EventsRepository {
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
           ExpressionAttributeNames: { '#pk': BYSTREAMDAY.partitionKey.name, '#sk': BYSTREAMDAY.sortKey.name },
           ExpressionAttributeValues: {
-            ':pk': `${stream}#${day}`,
-            ':from': formatInstant(fromMs),
+            ':pk': `${stream}#${days[dayIndex] as string}`,
+            ':from': formatInstant(range.fromMs),
             // Event ids follow '#', so every id of the last millisecond before `to` sorts before this bound.
-            ':to': formatInstant(toMs - 1) + '$',
+            ':to': formatInstant(range.toMs - 1) + '$',
           },
           ScanIndexForward: false,
           Limit: limit - items.length,
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of (page.Items ?? []) as StoredEvent[]) items.push(eventOf(item));
-      startKey = page.LastEvaluatedKey;
-      if (!startKey) {
-        dayIndex += 1;
+      for (const item of (page.Items ?? []) as StoredEvent[]) {
+        items.push(eventOf(item));
+        last = item;
       }
-      if (items.length >= limit) {
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) dayIndex += 1;
+      if (items.length >= limit && last !== undefined) {
         const more = startKey !== undefined || dayIndex < days.length;
-        return more ? { items, cursor: encodeCursor({ d: days[dayIndex] as string, ...(startKey ? { k: startKey } : {}) }) } : { items };
+        return more ? { items, next: { eventTimeMs: Date.parse(last.eventTime), eventId: last.eventId } } : { items };
       }
     }
     return { items };
+  }
+
+  /** The index key of a position: what DynamoDB resumes a listing after. */
+  private listingKey(stream: string, position: ListingPosition): Record<string, string> {
+    return {
+      pk: eventKey(stream, position.eventId),
+      [BYSTREAMDAY.partitionKey.name]: eventListingPartition(stream, position.eventTimeMs),
+      [BYSTREAMDAY.sortKey.name]: eventListingSortKey(position.eventTimeMs, position.eventId),
+    };
   }
 
   private toItem(event: EventToStore): StoredEvent {

@@ -132,6 +132,14 @@ export function generateOrder(random: RandomSource, nowMs: number): OrderEvent {
 export const ordersStream: StreamDefinition<OrderEvent, EnrichedOrderEvent> = {
   name: 'orders',
   description: 'E-commerce clickstream: views, add-to-carts and purchases',
+  display: {
+    title: 'Orders',
+    totals: [
+      { key: 'events', label: 'Events', aggregation: 'events_by_type', measure: 'count' },
+      { key: 'purchases', label: 'Purchases', aggregation: 'revenue', measure: 'count' },
+      { key: 'revenue', label: 'Revenue', aggregation: 'revenue', measure: 'sum' },
+    ],
+  },
   schema: orderEventSchema,
   eventId: (event) => event.eventId,
   partitionKey: (event) => String(event.userId),
@@ -139,13 +147,20 @@ export const ordersStream: StreamDefinition<OrderEvent, EnrichedOrderEvent> = {
   enrich: enrichOrder,
   generate: generateOrder,
   aggregations: [
-    { name: 'events_by_type', description: 'Events per minute by type', groupBy: ['type'] },
+    {
+      name: 'events_by_type',
+      description: 'Events per minute by type',
+      groupBy: ['type'],
+      // The funnel's order: most views at the bottom, purchases on top.
+      display: { title: 'Events by type', groupOrder: ['view', 'add_to_cart', 'purchase'] },
+    },
     {
       name: 'revenue',
       description: 'Revenue per minute: purchase count and amount',
       where: (event) => event.type === 'purchase',
       groupBy: [],
       measure: { field: 'amount', scale: 2 },
+      display: { title: 'Revenue per minute', unit: 'purchases', seriesLabel: 'revenue' },
     },
     {
       name: 'revenue_by_category',
@@ -153,6 +168,7 @@ export const ordersStream: StreamDefinition<OrderEvent, EnrichedOrderEvent> = {
       where: (event) => event.type === 'purchase',
       groupBy: ['category'],
       measure: { field: 'amount', scale: 2 },
+      display: { title: 'Revenue by category', unit: 'purchases' },
     },
   ],
 };

@@ -2,6 +2,7 @@
  * The registry of streams. Adding a stream is one module plus one line in `STREAMS`; topics,
  * consumers, alarms, API routes and dashboard series are all derived from this list.
  */
+import { aggregationDisplayOf, DEAD_LETTERS_DISPLAY, totalsOf, type AggregationDisplay, type StreamDisplay } from './display';
 import type { AggregationDefinition, AnyStreamDefinition, EventObject, MeasureName, StreamDefinition } from './types';
 import { ordersStream } from './orders';
 import { salesStream } from './sales';
@@ -36,6 +37,16 @@ export interface AggregationDescription {
   readonly description: string;
   readonly groupBy: readonly string[];
   readonly measures: readonly MeasureName[];
+  /** How a dashboard shows it. */
+  readonly display: AggregationDisplay;
+}
+
+/** A stream as the API describes it. */
+export interface StreamDescription {
+  readonly name: string;
+  readonly description: string;
+  readonly display: StreamDisplay;
+  readonly aggregations: readonly AggregationDescription[];
 }
 
 /** The measures an aggregation holds: count always; sum, min and max of its measured field. */
@@ -66,12 +77,26 @@ export function describeAggregations(stream: AnyStreamDefinition): AggregationDe
       description: aggregation.description,
       groupBy: [...aggregation.groupBy],
       measures: measuresOf(aggregation),
+      display: aggregationDisplayOf(aggregation),
     })),
     {
       name: INVALID_AGGREGATION_NAME,
       description: 'Invalid records per minute (of their Kafka record time) by reason',
       groupBy: ['reason'],
       measures: ['count'],
+      display: DEAD_LETTERS_DISPLAY,
     },
   ];
+}
+
+/** A stream as the API lists it: its aggregations, `invalid` last, and how a dashboard shows it. */
+export function describeStream(stream: AnyStreamDefinition): StreamDescription {
+  const aggregations = describeAggregations(stream);
+  const sources = stream.aggregations.map((aggregation) => ({ name: aggregation.name, measured: aggregation.measure !== undefined, title: aggregationDisplayOf(aggregation).title }));
+  return {
+    name: stream.name,
+    description: stream.description,
+    display: { title: stream.display?.title ?? stream.name, totals: totalsOf(stream.display?.totals, sources, INVALID_AGGREGATION_NAME) },
+    aggregations,
+  };
 }

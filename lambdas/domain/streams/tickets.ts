@@ -95,6 +95,13 @@ export function generateTicket(random: RandomSource, nowMs: number): TicketEvent
 export const ticketsStream: StreamDefinition<TicketEvent, EnrichedTicketEvent> = {
   name: 'tickets',
   description: 'Customer support tickets, routed to a team with an SLA',
+  display: {
+    title: 'Support tickets',
+    totals: [
+      { key: 'tickets', label: 'Tickets', aggregation: 'by_type', measure: 'count' },
+      { key: 'high_priority', label: 'High priority', aggregation: 'by_priority', measure: 'count', group: { priority: 'high' } },
+    ],
+  },
   schema: ticketEventSchema,
   eventId: (event) => event.ticketId,
   partitionKey: (event) => String(event.clientId),
@@ -102,8 +109,13 @@ export const ticketsStream: StreamDefinition<TicketEvent, EnrichedTicketEvent> =
   enrich: enrichTicket,
   generate: generateTicket,
   aggregations: [
-    { name: 'by_type', description: 'Tickets per minute by type', groupBy: ['type'] },
-    { name: 'by_priority', description: 'Tickets per minute by priority', groupBy: ['priority'] },
-    { name: 'by_team', description: 'Tickets per minute by routing team', groupBy: ['team'] },
+    { name: 'by_type', description: 'Tickets per minute by type', groupBy: ['type'], display: { title: 'Tickets by type', unit: 'tickets' } },
+    {
+      name: 'by_priority',
+      description: 'Tickets per minute by priority',
+      groupBy: ['priority'],
+      display: { title: 'Tickets by priority', unit: 'tickets', groupOrder: ['low', 'medium', 'high'] },
+    },
+    { name: 'by_team', description: 'Tickets per minute by routing team', groupBy: ['team'], display: { title: 'Tickets by team', unit: 'tickets' } },
   ],
 };

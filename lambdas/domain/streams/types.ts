@@ -26,6 +26,48 @@ export interface MeasuredField<E> {
   readonly scale: number;
 }
 
+/**
+ * How a dashboard should show an aggregation. Every hint is optional: the registry fills in a
+ * default from the aggregation itself (see `display.ts`), so a stream without hints still gets a
+ * sensible chart.
+ */
+export interface AggregationDisplayHints {
+  /** Chart title; the aggregation's description by default. */
+  readonly title?: string;
+  /** What one counted event is, plural, as in "12 purchases"; `events` by default. */
+  readonly unit?: string;
+  /** The measure charted: the sum of a measured aggregation by default, else the count. */
+  readonly chart?: 'count' | 'sum';
+  /** The legend's name of an ungrouped series; the aggregation's name by default. */
+  readonly seriesLabel?: string;
+  /**
+   * Groups with a natural order, in that order (stacked bottom first, coloured in this order):
+   * the funnel `view`, `add_to_cart`, `purchase`, or priorities low to high. Others follow by name.
+   */
+  readonly groupOrder?: readonly string[];
+}
+
+/** One headline number of a stream over the range shown: a measure of one aggregation, optionally of one group. */
+export interface TotalHint {
+  /** Stable key, for tests and styling. */
+  readonly key: string;
+  readonly label: string;
+  /** An aggregation of the same stream. */
+  readonly aggregation: string;
+  /** `sum` only of a measured aggregation. */
+  readonly measure: 'count' | 'sum';
+  /** Only the points of this group (e.g. priority high); all points when absent. */
+  readonly group?: Readonly<Record<string, string>>;
+}
+
+/** How a dashboard should show a stream; defaults come from the stream (see `display.ts`). */
+export interface StreamDisplayHints {
+  /** Section title; the stream's name by default. */
+  readonly title?: string;
+  /** Headline numbers; by default the events counted by the first aggregation and each measured sum. Dead letters are always added. */
+  readonly totals?: readonly TotalHint[];
+}
+
 /** One per-minute aggregation of a stream. */
 export interface AggregationDefinition<E> {
   /** Name used in the API and table keys. */
@@ -38,6 +80,8 @@ export interface AggregationDefinition<E> {
   readonly groupBy: readonly FieldOf<E>[];
   /** The field behind `sum`, `min` and `max`; count-only when absent. */
   readonly measure?: MeasuredField<E>;
+  /** How a dashboard shows it. */
+  readonly display?: AggregationDisplayHints;
 }
 
 /** A stream: one kind of event, its schema, generator, enrichment and aggregations. */
@@ -46,6 +90,8 @@ export interface StreamDefinition<Raw extends EventObject = EventObject, Enriche
   readonly name: string;
   /** One-line description. */
   readonly description: string;
+  /** How a dashboard shows it. */
+  readonly display?: StreamDisplayHints;
   /** Validates a decoded JSON object; unknown extra fields are kept. */
   readonly schema: z.ZodType<Raw>;
   /** The event id (idempotency key of the `events` table). */

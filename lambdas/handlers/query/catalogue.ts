@@ -4,6 +4,7 @@
  */
 import {
   describeAggregations,
+  describeStream,
   findStream,
   INVALID_AGGREGATION_NAME,
   STREAMS,
@@ -11,13 +12,15 @@ import {
 } from '../../domain/streams/registry';
 import type { AnyStreamDefinition } from '../../domain/streams/types';
 import { INVALID_REASONS } from '../../domain/validation';
-import { badRequest, notFound } from './http';
+import { badRequest, notFound } from './errors';
+import { MAX_RANGE_DAYS } from './range';
 import type { StreamsBody } from './schemas';
 
 /** An aggregation as the query routes need it: its description and, when measured, its decimal scale. */
 export interface ResolvedAggregation {
   readonly stream: string;
-  readonly description: AggregationDescription;
+  /** What the routes read of the aggregation's description. */
+  readonly description: Pick<AggregationDescription, 'name' | 'groupBy' | 'measures'>;
   /** Decimal places of `sum`, `min` and `max`; absent for a count-only aggregation. */
   readonly scale?: number;
 }
@@ -28,16 +31,11 @@ export interface GroupFilter {
   readonly value: string;
 }
 
-/** The body of `GET /v1/streams`. */
+/** The body of `GET /v1/streams`: the registry's streams with their display hints, and the API's range limit. */
 export function listStreams(): StreamsBody {
-  return {
-    streams: STREAMS.map((stream) => ({
-      name: stream.name,
-      description: stream.description,
-      // Copies: the registry's descriptions are read-only, the body is built fresh for each answer.
-      aggregations: describeAggregations(stream).map((aggregation) => ({ ...aggregation, groupBy: [...aggregation.groupBy], measures: [...aggregation.measures] })),
-    })),
-  };
+  // Copies: the registry's descriptions are read-only, each answer gets its own.
+  const streams = STREAMS.map((stream) => structuredClone(describeStream(stream)) as StreamsBody['streams'][number]);
+  return { streams, limits: { maxRangeDays: MAX_RANGE_DAYS } };
 }
 
 /**

@@ -8,7 +8,7 @@
  * written as they are, and measures as exact decimal text, never escaped.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { AggregatePoint } from '../../adapters/dynamodb/aggregatesRepository';
+import type { AggregatePoint } from '../../domain/aggregatePoint';
 import { formatScaled } from '../../domain/decimal';
 import { isLosslessNumber } from '../../domain/eventJson';
 import type { AggregationDescription } from '../../domain/streams/registry';
@@ -47,7 +47,7 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
  * A series as CSV: `windowStart,windowEnd,<group dimensions…>,count[,sum,min,max]`, one column per
  * dimension so that spreadsheets can pivot on it; measures as exact decimals.
  */
-export function seriesCsv(points: readonly AggregatePoint[], aggregation: AggregationDescription): string {
+export function seriesCsv(points: readonly AggregatePoint[], aggregation: Pick<AggregationDescription, 'groupBy' | 'measures'>): string {
   const measured = aggregation.measures.includes('sum');
   const header = ['windowStart', 'windowEnd', ...aggregation.groupBy, 'count', ...(measured ? ['sum', 'min', 'max'] : [])];
   const rows = points.map((point) => [

@@ -1,57 +1,82 @@
 /**
- * The cursor of the events listing as the API hands it out: the repository's page cursor wrapped
- * with the stream and the range it belongs to. Without the range, a client paging the default
- * "last hour" would get a range that moved since the first page, and events could be skipped.
+ * The cursor of the events listing, the one place its format is defined: the stream, the range
+ * the listing was asked for and the position of the last event handed out, as versioned JSON in
+ * base64url. It carries the range because a client paging the default "last hour" would otherwise
+ * get a range that moved since the first page, and skip events. The version lets a later format be
+ * told apart, so an old cursor is refused by name instead of misread.
  */
 import { z } from 'zod';
-import { badRequest } from './http';
-import type { RangeBounds, TimeRange } from './params';
+import type { ListingPosition } from '../../adapters/dynamodb/eventsRepository';
+import { badRequest, type ApiError } from './errors';
+import type { RangeBounds, TimeRange } from './range';
+
+/** The format written today; a cursor of any other version is refused. */
+export const CURSOR_VERSION = 1;
 
 /** Where the next page of a listing starts. */
 export interface ListingCursor extends TimeRange {
   readonly stream: string;
-  /** The repository's cursor within the range. */
-  readonly page: string;
+  /** The last event handed out; the next page starts after it. */
+  readonly after: ListingPosition;
 }
 
 const cursorSchema = z.object({
+  v: z.literal(CURSOR_VERSION),
   s: z.string().min(1),
   f: z.number().int(),
   t: z.number().int(),
-  p: z.string().min(1),
+  at: z.number().int(),
+  id: z.string(),
 });
 
-/** The opaque text a client sends back as `cursor`. */
+/** What a client is told of a cursor that is not one: it cannot be repaired, only dropped. */
+export const NOT_A_CURSOR = 'not a cursor this API returned; start again without it';
+
+/**
+ * The opaque text a client sends back as `cursor`.
+ *
+ * @example
+ * encodeListingCursor({ stream: 'orders', fromMs, toMs, after: { eventTimeMs, eventId: 'o-1' } });
+ */
 export function encodeListingCursor(cursor: ListingCursor): string {
-  const state: z.infer<typeof cursorSchema> = { s: cursor.stream, f: cursor.fromMs, t: cursor.toMs, p: cursor.page };
+  const state: z.infer<typeof cursorSchema> = {
+    v: CURSOR_VERSION,
+    s: cursor.stream,
+    f: cursor.fromMs,
+    t: cursor.toMs,
+    at: cursor.after.eventTimeMs,
+    id: cursor.after.eventId,
+  };
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
-/**
- * A cursor this API returned for `stream`.
- *
- * @throws ApiError 400 naming `cursor` when it does not decode or belongs to another stream
- */
-export function decodeListingCursor(text: string, stream: string): ListingCursor {
-  let state: z.infer<typeof cursorSchema>;
+/** The cursor `text` holds, or undefined when it is none this API wrote (garbled, edited, of another version). */
+export function parseListingCursor(text: string): ListingCursor | undefined {
   try {
-    state = cursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+    const state = cursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+    return { stream: state.s, fromMs: state.f, toMs: state.t, after: { eventTimeMs: state.at, eventId: state.id } };
   } catch {
-    throw badRequest('cursor: not a cursor this API returned; start again without it');
+    return undefined;
   }
-  if (state.s !== stream) {
-    throw badRequest(`cursor: belongs to the listing of stream ${state.s}, not ${stream}`);
-  }
-  return { stream: state.s, fromMs: state.f, toMs: state.t, page: state.p };
+}
+
+/** The 400 for a cursor whose position the table refused: edited by hand, or from a listing that changed shape. */
+export function invalidCursor(): ApiError {
+  return badRequest(`cursor: ${NOT_A_CURSOR}`);
 }
 
 /**
- * The bounds of a page that continues `cursor`: the cursor's own. A `from` or `to` given with it
- * must be the cursor's, since a cursor only points into the range it was made for.
+ * The bounds of a page that continues `cursor` of the listing of `stream`: the cursor's own. A
+ * `from` or `to` given with it must be the cursor's, since a cursor only points into the listing
+ * and range it was made for.
  *
- * @throws ApiError 400 naming `from` or `to` when it differs from the cursor's range
+ * @throws ApiError 400 naming `cursor` when it belongs to another stream, or `from` or `to` when it
+ *   differs from the cursor's range
  */
-export function rangeOfCursor(cursor: ListingCursor, bounds: RangeBounds): Required<RangeBounds> {
+export function boundsOfCursor(cursor: ListingCursor, stream: string, bounds: RangeBounds): Required<RangeBounds> {
+  if (cursor.stream !== stream) {
+    throw badRequest(`cursor: belongs to the listing of stream ${cursor.stream}, not ${stream}`);
+  }
   for (const [name, given, expected] of [
     ['from', bounds.from, cursor.fromMs],
     ['to', bounds.to, cursor.toMs],

@@ -8,9 +8,8 @@
  * is picked up by the page, which is always revalidated (by ETag). A Content-Security-Policy
  * of `'self'` keeps the page from loading or sending anything to another origin.
  */
-import type { HttpResponse } from './http';
-import { notFound } from './http';
 import { DASHBOARD_ASSETS, DASHBOARD_PAGE } from './dashboardBundle.generated';
+import { notFound } from './errors';
 
 /** One file of the dashboard, as the build step emits it. */
 export interface StaticFile {
@@ -38,9 +37,6 @@ const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 const ASSETS_BY_NAME: ReadonlyMap<string, StaticFile> = new Map(DASHBOARD_ASSETS.map((file) => [file.name, file]));
 
-/** Request headers as API Gateway passes them (lower-case names). */
-export type RequestHeaders = Readonly<Record<string, string | undefined>>;
-
 /**
  * Whether an `If-None-Match` header names `etag` (weak comparison, as RFC 9110 asks for
  * `If-None-Match`: a `W/` prefix is ignored; `*` matches any).
@@ -53,17 +49,19 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
     .some((tag) => tag === '*' || tag === etag);
 }
 
-function serve(file: StaticFile, requestHeaders: RequestHeaders, extraHeaders: Readonly<Record<string, string>>): HttpResponse {
+function serve(file: StaticFile, ifNoneMatch: string | undefined, extraHeaders: Readonly<Record<string, string>>): Response {
   const headers = { etag: file.etag, 'x-content-type-options': 'nosniff', ...extraHeaders };
-  if (matchesEtag(requestHeaders['if-none-match'], file.etag)) {
-    return { statusCode: 304, headers, body: '', isBase64Encoded: false };
-  }
-  return { statusCode: 200, headers: { 'content-type': file.contentType, ...headers }, body: file.body, isBase64Encoded: false };
+  if (matchesEtag(ifNoneMatch, file.etag)) return new Response(null, { status: 304, headers });
+  return new Response(file.body, { status: 200, headers: { 'content-type': file.contentType, ...headers } });
 }
 
-/** `GET /`: the dashboard page, with the policy that confines it to its origin. */
-export function dashboardPage(requestHeaders: RequestHeaders): HttpResponse {
-  return serve(DASHBOARD_PAGE, requestHeaders, {
+/**
+ * `GET /`: the dashboard page, with the policy that confines it to its origin.
+ *
+ * @param ifNoneMatch - the request's `If-None-Match`; a 304 without a body when it names the page
+ */
+export function dashboardPage(ifNoneMatch: string | undefined): Response {
+  return serve(DASHBOARD_PAGE, ifNoneMatch, {
     'cache-control': PAGE_CACHE_CONTROL,
     'content-security-policy': CONTENT_SECURITY_POLICY,
     'referrer-policy': 'no-referrer',
@@ -76,12 +74,12 @@ export function dashboardPage(requestHeaders: RequestHeaders): HttpResponse {
  * @throws ApiError 404 for a name the current build does not have (an old page after a deployment
  *   asks for the old hash; reloading the page fixes it)
  */
-export function dashboardAsset(file: string, requestHeaders: RequestHeaders): HttpResponse {
+export function dashboardAsset(file: string, ifNoneMatch: string | undefined): Response {
   const asset = ASSETS_BY_NAME.get(file);
   if (!asset) {
     throw notFound(`no dashboard asset ${JSON.stringify(file)}; reload the page at / to get the current ones`);
   }
-  return serve(asset, requestHeaders, { 'cache-control': ASSET_CACHE_CONTROL });
+  return serve(asset, ifNoneMatch, { 'cache-control': ASSET_CACHE_CONTROL });
 }
 
 /** Names of the assets of this build, for the OpenAPI document. */

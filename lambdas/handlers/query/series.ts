@@ -2,7 +2,7 @@
  * Shaping the points of a series for the API: a stable order, the group filter, and the ranking
  * of groups by their totals over a range. Pure, so the arithmetic is tested without a table.
  */
-import type { AggregatePoint } from '../../adapters/dynamodb/aggregatesRepository';
+import type { AggregatePoint } from '../../domain/aggregatePoint';
 import { formatScaled } from '../../domain/decimal';
 import type { GroupFilter } from './catalogue';
 import type { SeriesPoint } from './schemas';

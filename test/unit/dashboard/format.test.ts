@@ -1,4 +1,4 @@
-import { describeScale, formatBucket, formatUtcOffset } from '../../../dashboard/src/format';
+import { describeScale, formatBucket, formatUtcOffset, formatValue } from '../../../dashboard/src/format';
 
 describe('formatBucket', () => {
   it.each([
@@ -30,5 +30,14 @@ describe('describeScale', () => {
     // Assess
     expect(describeScale('sum', ['category'], 60_000)).toBe('sum per minute · by category');
     expect(describeScale('count', [], 900_000)).toBe('count per 15 minutes');
+  });
+});
+
+describe('formatValue', () => {
+  it('writes counts whole and sums with the decimals of their aggregation', () => {
+    // Assess
+    expect(formatValue(1234.5, 'count', 2)).toBe(new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }).format(1235));
+    expect(formatValue(5, 'sum', 2)).toBe(new Intl.NumberFormat(undefined, { minimumFractionDigits: 2 }).format(5));
+    expect(formatValue(5.4, 'sum', 0)).toBe(new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }).format(5));
   });
 });

@@ -73,9 +73,14 @@ describe('fixedRangeProblem', () => {
     [NOW, NOW, 'the start must be before the end'],
     [NOW - 32 * 1440 * MINUTE, NOW, 'a range may span at most 31 days'],
     [NOW - 31 * 1440 * MINUTE, NOW, undefined],
-  ])('says what is wrong with [%d, %d)', (fromMs, toMs, problem) => {
+  ])('says what is wrong with [%d, %d) under the API limit of 31 days', (fromMs, toMs, problem) => {
     // Assess
-    expect(fixedRangeProblem(fromMs, toMs)).toBe(problem);
+    expect(fixedRangeProblem(fromMs, toMs, 31)).toBe(problem);
+  });
+
+  it('states the limit the API gives', () => {
+    // Assess
+    expect(fixedRangeProblem(NOW - 8 * 1440 * MINUTE, NOW, 7)).toBe('a range may span at most 7 days');
   });
 });
 
@@ -89,12 +94,12 @@ describe('URL fragment', () => {
 
     // Assess
     expect(fragments).toEqual(['range=6h', 'from=2026-11-20T10:00:00.000Z&to=2026-11-20T12:00:00.000Z']);
-    expect(choiceFromFragment(`#${fragments[0]}`)).toEqual({ kind: 'preset', preset: preset('6h') });
-    expect(choiceFromFragment(`#${fragments[1]}`)).toEqual(fixed);
+    expect(choiceFromFragment(`#${fragments[0]}`, 31)).toEqual({ kind: 'preset', preset: preset('6h') });
+    expect(choiceFromFragment(`#${fragments[1]}`, 31)).toEqual(fixed);
   });
 
-  it.each(['', '#range=2y', '#from=yesterday&to=today', '#from=2026-11-20T12:00:00Z&to=2026-11-20T10:00:00Z'])('opens the default hour for the fragment %p', (fragment) => {
+  it.each(['', '#range=2y', '#from=yesterday&to=today', '#from=2026-11-20T12:00:00Z&to=2026-11-20T10:00:00Z', '#from=2026-10-01T00:00:00Z&to=2026-11-20T00:00:00Z'])('opens the default hour for the fragment %p', (fragment) => {
     // Assess
-    expect(choiceFromFragment(fragment)).toEqual({ kind: 'preset', preset: DEFAULT_PRESET });
+    expect(choiceFromFragment(fragment, 31)).toEqual({ kind: 'preset', preset: DEFAULT_PRESET });
   });
 });

@@ -53,26 +53,26 @@ describe('chartData', () => {
     expect(data.stackTotals).toEqual([3, 4]);
   });
 
-  it('stacks known groups first in their order and colours, the others by name', () => {
+  it('stacks ordered groups first, each in the colour of its place in the order, the others by name after them', () => {
     // Prepare
     const points = [point(0, { priority: 'high' }, 1), point(0, { priority: 'urgent' }, 1), point(0, { priority: 'low' }, 1)];
 
     // Act
-    const data = chartData(points, RANGE, 'count', { ungrouped: 'tickets', knownGroups: [['low', 4], ['medium', 1], ['high', 3]] });
+    const data = chartData(points, RANGE, 'count', { ungrouped: 'tickets', groupOrder: ['low', 'medium', 'high'] });
 
     // Assess
     expect(data.groups.map((group) => [group.label, group.colour])).toEqual([
-      ['low', 4],
-      ['high', 3],
-      ['urgent', 0],
+      ['low', 0],
+      ['high', 2],
+      ['urgent', 3],
     ]);
   });
 });
 
 describe('assignSlots', () => {
-  it('gives other groups the palette slots the known ones left free', () => {
+  it('gives other groups the palette slots the ordered ones left free', () => {
     // Act
-    const slots = assignSlots(['b', 'a', 'k', 'c'], [['k', 0]]);
+    const slots = assignSlots(['b', 'a', 'k', 'c'], ['k']);
 
     // Assess
     expect(slots).toEqual([

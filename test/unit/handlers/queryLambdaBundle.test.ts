@@ -4,35 +4,21 @@
  * the AWS SDK bundled in), then loaded and invoked. The dashboard and the OpenAPI document must
  * come out of the bundle alone, with no file beside it.
  */
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { build } from 'esbuild';
 import { DASHBOARD_ASSETS, DASHBOARD_PAGE } from '../../../lambdas/handlers/query/dashboardBundle.generated';
 import { httpApiRequest } from '../../helpers/httpApiEvents';
+import { bundleLambda, loadBundle } from '../../helpers/lambdaBundle';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 async function bundledHandler(): Promise<Handler> {
-  const result = await build({
-    entryPoints: [path.join(ROOT, 'lambdas/handlers/query.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = (result.outputFiles[0] as { text: string }).text;
-  // Loaded from memory; nothing is external, so require only ever sees Node.js's own modules.
-  const filename = path.join(ROOT, 'cdk.out', 'query', 'index.js');
-  const module = { exports: {} as { handler?: Handler } };
-  new Function('module', 'exports', 'require', '__filename', '__dirname', code)(module, module.exports, createRequire(filename), filename, path.dirname(filename));
-  if (!module.exports.handler) throw new Error('the bundle exports no handler');
-  return module.exports.handler;
+  const { code } = await bundleLambda(path.join(ROOT, 'lambdas/handlers/query.ts'));
+  const { handler } = loadBundle<{ handler?: Handler }>(code, path.join(ROOT, 'cdk.out', 'query', 'index.js'));
+  if (!handler) throw new Error('the bundle exports no handler');
+  return handler;
 }
 
 describe('query Lambda bundle (as NodejsFunction builds it)', () => {

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EventsRepository, InvalidCursorError, type EventToStore } from '../../../../lambdas/adapters/dynamodb/eventsRepository';
+import { EventsRepository, type EventToStore } from '../../../../lambdas/adapters/dynamodb/eventsRepository';
 import { LosslessNumber } from '../../../../lambdas/domain/eventJson';
 import { eventKey } from '../../../../lambdas/domain/itemKeys';
 
@@ -256,129 +256,5 @@ describe('eventKey', () => {
 
     // Assess
     expect(key).toBe('tickets#t-1');
-  });
-});
-
-describe('EventsRepository.listEvents', () => {
-  const from = Date.parse('2026-11-25T04:00:00Z');
-  const to = Date.parse('2026-11-25T05:00:00Z');
-  const stored = (eventId: string) => ({ pk: `orders#${eventId}`, event: JSON.stringify({ eventId }) });
-  const lastKey = { pk: 'orders#e2', streamDay: 'orders#2026-11-25', eventTimeId: '2026-11-25T04:30:00.000Z#e2' };
-
-  it('queries the stream day index newest first for the half-open range', async () => {
-    // Prepare
-    ddb.on(QueryCommand).resolves({ Items: [stored('e1')] });
-
-    // Act
-    const page = await repository().listEvents('orders', from, to, 10);
-
-    // Assess
-    expect(page).toEqual({ items: [{ eventId: 'e1' }] });
-    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
-      TableName: TABLE,
-      IndexName: 'byStreamDay',
-      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-      ExpressionAttributeNames: { '#pk': 'streamDay', '#sk': 'eventTimeId' },
-      ExpressionAttributeValues: { ':pk': 'orders#2026-11-25', ':from': '2026-11-25T04:00:00.000Z', ':to': '2026-11-25T04:59:59.999Z$' },
-      ScanIndexForward: false,
-      Limit: 10,
-      ExclusiveStartKey: undefined,
-    });
-  });
-
-  it('returns a cursor that continues where the page stopped', async () => {
-    // Prepare
-    ddb
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [stored('e1'), stored('e2')], LastEvaluatedKey: lastKey })
-      .resolvesOnce({ Items: [stored('e3')] });
-    const events = repository();
-
-    // Act
-    const first = await events.listEvents('orders', from, to, 2);
-    const second = await events.listEvents('orders', from, to, 2, first.cursor);
-
-    // Assess
-    expect(first.items).toEqual([{ eventId: 'e1' }, { eventId: 'e2' }]);
-    expect(first.cursor).toEqual(expect.any(String));
-    expect(second).toEqual({ items: [{ eventId: 'e3' }] });
-    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
-      ExclusiveStartKey: lastKey,
-      ExpressionAttributeValues: { ':pk': 'orders#2026-11-25' },
-    });
-  });
-
-  it('reads the days of a range across midnight newest first, filling the page from the day before', async () => {
-    // Prepare
-    const rangeFrom = Date.parse('2026-11-24T22:00:00Z');
-    const rangeTo = Date.parse('2026-11-25T02:00:00Z');
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'orders#2026-11-25', ':from': '2026-11-24T22:00:00.000Z', ':to': '2026-11-25T01:59:59.999Z$' } })
-      .resolves({ Items: [stored('e1'), stored('e2')] })
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'orders#2026-11-24', ':from': '2026-11-24T22:00:00.000Z', ':to': '2026-11-25T01:59:59.999Z$' } })
-      .resolves({ Items: [stored('e3')], LastEvaluatedKey: lastKey });
-
-    // Act
-    const page = await repository().listEvents('orders', rangeFrom, rangeTo, 3);
-
-    // Assess
-    expect(page.items).toEqual([{ eventId: 'e1' }, { eventId: 'e2' }, { eventId: 'e3' }]);
-    expect(ddb.commandCalls(QueryCommand).map((call) => call.args[0].input.Limit)).toEqual([3, 1]);
-    expect(page.cursor).toEqual(expect.any(String));
-  });
-
-  it('continues on the next older day when the page filled up exactly at the end of a day', async () => {
-    // Prepare
-    const rangeFrom = Date.parse('2026-11-24T22:00:00Z');
-    const rangeTo = Date.parse('2026-11-25T02:00:00Z');
-    ddb.on(QueryCommand).resolvesOnce({ Items: [stored('e1'), stored('e2')] }).resolvesOnce({ Items: [stored('e3')] });
-    const events = repository();
-
-    // Act
-    const first = await events.listEvents('orders', rangeFrom, rangeTo, 2);
-    const second = await events.listEvents('orders', rangeFrom, rangeTo, 2, first.cursor);
-
-    // Assess
-    expect(second).toEqual({ items: [{ eventId: 'e3' }] });
-    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
-      ExclusiveStartKey: undefined,
-      ExpressionAttributeValues: { ':pk': 'orders#2026-11-24' },
-    });
-  });
-
-  it('returns no cursor when the last day ends exactly with the page', async () => {
-    // Prepare
-    ddb.on(QueryCommand).resolves({ Items: [stored('e1'), stored('e2')] });
-
-    // Act
-    const page = await repository().listEvents('orders', from, to, 2);
-
-    // Assess
-    expect(page).toEqual({ items: [{ eventId: 'e1' }, { eventId: 'e2' }] });
-  });
-
-  it.each([
-    ['text that is not base64 JSON', 'not-a-cursor!'],
-    ['JSON without a day', Buffer.from('{"k":{}}').toString('base64url')],
-    ['a day in another format', Buffer.from('{"d":"yesterday"}').toString('base64url')],
-    ['JSON null', Buffer.from('null').toString('base64url')],
-  ])('rejects %s as a cursor with InvalidCursorError, without querying', async (_case, cursor) => {
-    // Act
-    const listing = repository().listEvents('orders', from, to, 10, cursor);
-
-    // Assess
-    await expect(listing).rejects.toBeInstanceOf(InvalidCursorError);
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
-  });
-
-  it('rejects a cursor of a day outside the range with InvalidCursorError', async () => {
-    // Prepare
-    const cursor = Buffer.from('{"d":"2026-11-20"}').toString('base64url');
-
-    // Act
-    const listing = repository().listEvents('orders', from, to, 10, cursor);
-
-    // Assess
-    await expect(listing).rejects.toBeInstanceOf(InvalidCursorError);
   });
 });

@@ -4,7 +4,7 @@ import { badRequestMessageOf } from '../../../helpers/apiErrors';
 function aggregation(groupBy: string[], scale?: number): ResolvedAggregation {
   return {
     stream: 'orders',
-    description: { name: 'custom', description: '', groupBy, measures: scale === undefined ? ['count'] : ['count', 'sum', 'min', 'max'] },
+    description: { name: 'custom', groupBy, measures: scale === undefined ? ['count'] : ['count', 'sum', 'min', 'max'] },
     ...(scale === undefined ? {} : { scale }),
   };
 }

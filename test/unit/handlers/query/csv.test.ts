@@ -60,7 +60,7 @@ describe('toCsv', () => {
 describe('seriesCsv', () => {
   it('writes only the header for an empty series', () => {
     // Act
-    const text = seriesCsv([], { name: 'revenue', description: '', groupBy: [], measures: ['count', 'sum', 'min', 'max'] });
+    const text = seriesCsv([], { groupBy: [], measures: ['count', 'sum', 'min', 'max'] });
 
     // Assess
     expect(text).toBe('windowStart,windowEnd,count,sum,min,max\r\n');
@@ -81,7 +81,7 @@ describe('seriesCsv', () => {
           max: 999_999_999_999_999n,
         },
       ],
-      { name: 'revenue_by_category', description: '', groupBy: ['category'], measures: ['count', 'sum', 'min', 'max'] },
+      { groupBy: ['category'], measures: ['count', 'sum', 'min', 'max'] },
     );
 
     // Assess

@@ -4,8 +4,7 @@ import { describeAggregations, STREAMS } from '../../../../lambdas/domain/stream
 import { createQueryHandler } from '../../../../lambdas/handlers/query';
 import { dashboardAssetNames } from '../../../../lambdas/handlers/query/dashboard';
 import { buildOpenApiDocument, openApiDocument } from '../../../../lambdas/handlers/query/openapi';
-import { ROUTE_PARAMETERS } from '../../../../lambdas/handlers/query/params';
-import { pathParametersOf, ROUTE_PATTERNS } from '../../../../lambdas/handlers/query/routes';
+import { QUERY_ROUTES, ROUTE_PATTERNS } from '../../../../lambdas/handlers/query/routes';
 import { httpApiRequest } from '../../../helpers/httpApiEvents';
 import { contract, OpenApiContract } from '../../../helpers/openapiConformance';
 
@@ -50,14 +49,14 @@ describe('OpenAPI document: routes and parameters', () => {
     for (const item of Object.values(document.paths)) expect(Object.keys(item)).toEqual(['get']);
   });
 
-  it.each(ROUTE_PATTERNS.map((pattern) => [pattern.template, pattern.name] as const))('documents the parameters %s parses, and no others', (template, name) => {
+  it.each(QUERY_ROUTES.map(({ route }) => [route.path, route] as const))('documents the parameters %s parses, and no others', (template, route) => {
     // Act
     const query = parametersOf(template, 'query').map((parameter) => parameter.name);
     const path = parametersOf(template, 'path').map((parameter) => parameter.name);
 
     // Assess
-    expect(query).toEqual(Object.keys(ROUTE_PARAMETERS[name].shape));
-    expect(path).toEqual(pathParametersOf(template));
+    expect(query).toEqual(Object.keys(route.request.query.shape));
+    expect(path).toEqual([...template.matchAll(/\{(\w+)\}/g)].map((match) => match[1]));
     expect(parametersOf(template, 'path').every((parameter) => parameter.required)).toBe(true);
   });
 
@@ -209,9 +208,8 @@ function casesOf(parameter: Parameter): { accepted: string[]; refused: string[] 
 
 describe('OpenAPI document: documented constraints are the handler’s', () => {
   const handle = createQueryHandler({
-    aggregates: { querySeries: async () => [] },
+    aggregates: { querySeries: async () => [], ping: async () => undefined },
     events: { getEvent: async () => ({ eventId: 'o-1' }), listEvents: async () => ({ items: [] }) },
-    ping: async () => undefined,
     now: () => NOW,
     logger: new Logger({ logLevel: 'SILENT' }),
   });

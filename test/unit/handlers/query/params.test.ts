@@ -1,51 +1,14 @@
-import { badRequestMessageOf } from '../../../helpers/apiErrors';
-import {
-  eventsParameters,
-  formatBound,
-  parseParameters,
-  readQueryParameters,
-  resolveRange,
-  seriesParameters,
-} from '../../../../lambdas/handlers/query/params';
+import { eventPath, eventsParameters, noParameters, seriesParameters, topParameters } from '../../../../lambdas/handlers/query/params';
+import { describeIssues } from '../../../../lambdas/handlers/query/validation';
 
-const NOW = Date.parse('2026-11-25T04:30:00Z');
+/** The 400 message the router would answer for `input` under `schema`. */
+function messageOf(schema: typeof seriesParameters | typeof eventsParameters | typeof noParameters | typeof eventPath, input: Record<string, string>): string {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) throw new Error('expected the parameters to be refused');
+  return describeIssues(parsed.error.issues, Object.keys(schema.shape));
+}
 
-
-describe('readQueryParameters', () => {
-  it('percent-decodes names and values but keeps + as a plus, so offsets survive unencoded', () => {
-    // Act
-    const parameters = readQueryParameters('from=2026-11-25T05:00:00+01:00&group=ros%C3%A9%20wine');
-
-    // Assess
-    expect(Object.fromEntries(parameters)).toEqual({ from: '2026-11-25T05:00:00+01:00', group: 'rosé wine' });
-  });
-
-  it('reads a name without = as an empty value and skips empty pairs', () => {
-    // Act
-    const parameters = readQueryParameters('format&&limit=5');
-
-    // Assess
-    expect(Object.fromEntries(parameters)).toEqual({ format: '', limit: '5' });
-  });
-
-  it('prefers the raw query string, where API Gateway joins repeated names with commas', () => {
-    // Act
-    const message = badRequestMessageOf(() => readQueryParameters('group=a&group=b', { group: 'a,b' }));
-
-    // Assess
-    expect(message).toBe('group: given more than once; give it once');
-  });
-
-  it('falls back to queryStringParameters when there is no raw query string', () => {
-    // Act
-    const parameters = readQueryParameters('', { limit: '5', cursor: undefined });
-
-    // Assess
-    expect(Object.fromEntries(parameters)).toEqual({ limit: '5' });
-  });
-});
-
-describe('parseParameters', () => {
+describe('query parameters', () => {
   it.each([
     ['2026-11-25T04:00:00Z', '2026-11-25T04:00:00.000Z'],
     ['2026-11-25T05:00:00+01:00', '2026-11-25T04:00:00.000Z'],
@@ -53,7 +16,7 @@ describe('parseParameters', () => {
     ['2026-11-25T04:00:00.123Z', '2026-11-25T04:00:00.123Z'],
   ])('reads from=%s as %s', (text, utc) => {
     // Act
-    const { from } = parseParameters(seriesParameters, new Map([['from', text]]));
+    const { from } = seriesParameters.parse({ from: text });
 
     // Assess
     expect(new Date(from as number).toISOString()).toBe(utc);
@@ -63,7 +26,7 @@ describe('parseParameters', () => {
     'refuses from=%p as not an ISO-8601 date-time with a zone',
     (text) => {
       // Act
-      const message = badRequestMessageOf(() => parseParameters(seriesParameters, new Map([['from', text]])));
+      const message = messageOf(seriesParameters, { from: text });
 
       // Assess
       expect(message).toBe('from: must be an ISO-8601 date-time with a zone, e.g. 2026-11-25T04:00:00Z');
@@ -72,45 +35,54 @@ describe('parseParameters', () => {
 
   it('names every invalid parameter at once', () => {
     // Act
-    const message = badRequestMessageOf(() => parseParameters(eventsParameters, new Map([['limit', '0'], ['format', 'xml']])));
+    const message = messageOf(eventsParameters, { limit: '0', format: 'xml' });
 
     // Assess
     expect(message).toBe('limit: must be a whole number from 1 to 500; format: must be json or csv');
   });
 
+  it('names only the unknown parameters when there are any, with those the route accepts', () => {
+    // Act
+    const message = messageOf(seriesParameters, { limit: '0', step: '5m' });
+
+    // Assess
+    expect(message).toBe('unknown parameters limit, step; this route accepts from, to, group, format');
+  });
+
+  it('says that a route takes no parameters when it takes none', () => {
+    // Act
+    const message = messageOf(noParameters, { verbose: '1' });
+
+    // Assess
+    expect(message).toBe('unknown parameter verbose; this route takes no parameters');
+  });
+
   it('gives the defaults of absent parameters', () => {
     // Act
-    const parameters = parseParameters(eventsParameters, new Map());
+    const parameters = [eventsParameters.parse({}), topParameters.parse({})];
 
     // Assess
-    expect(parameters).toEqual({ limit: 50, format: 'json' });
+    expect(parameters).toEqual([
+      { limit: 50, format: 'json' },
+      { limit: 10, by: 'count' },
+    ]);
+  });
+
+  it('refuses a cursor this API did not write', () => {
+    // Act
+    const message = messageOf(eventsParameters, { cursor: 'bm9wZQ' });
+
+    // Assess
+    expect(message).toBe('cursor: not a cursor this API returned; start again without it');
   });
 });
 
-describe('resolveRange', () => {
-  it('is the last hour ending now when no bound is given', () => {
+describe('path parameters', () => {
+  it('refuses an event id longer than any key DynamoDB accepts, counted in UTF-8 bytes', () => {
     // Act
-    const range = resolveRange({}, NOW);
+    const message = messageOf(eventPath, { stream: 'orders', eventId: 'é'.repeat(513) });
 
     // Assess
-    expect(range).toEqual({ fromMs: NOW - 3_600_000, toMs: NOW });
-  });
-
-  it('refuses a reversed range naming from and to', () => {
-    // Act
-    const message = badRequestMessageOf(() => resolveRange({ from: NOW, to: NOW - 1 }, NOW));
-
-    // Assess
-    expect(message).toBe('from (2026-11-25T04:30:00Z) must be before to (2026-11-25T04:29:59.999Z); the range is [from, to)');
-  });
-});
-
-describe('formatBound', () => {
-  it('drops zero milliseconds and keeps others', () => {
-    // Act
-    const bounds = [formatBound(NOW), formatBound(NOW + 5)];
-
-    // Assess
-    expect(bounds).toEqual(['2026-11-25T04:30:00Z', '2026-11-25T04:30:00.005Z']);
+    expect(message).toBe('eventId: must be at most 1024 bytes');
   });
 });

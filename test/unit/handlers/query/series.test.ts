@@ -1,4 +1,4 @@
-import type { AggregatePoint } from '../../../../lambdas/adapters/dynamodb/aggregatesRepository';
+import type { AggregatePoint } from '../../../../lambdas/domain/aggregatePoint';
 import { filterPoints, rankGroups, sortPoints, toSeriesPoint } from '../../../../lambdas/handlers/query/series';
 
 /** A point; `cents` is a sum (and min and max) at scale 2. */
