@@ -17,7 +17,7 @@ type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructu
 
 async function bundledHandler(): Promise<Handler> {
   const result = await build({
-    entryPoints: [path.join(ROOT, 'lambdas/handlers/query.ts')],
+    entryPoints: [path.join(ROOT, 'lambdas/entries/query.ts')],
     bundle: true,
     platform: 'node',
     target: 'node22',
