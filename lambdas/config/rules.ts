@@ -48,7 +48,7 @@ export function integerIn(min: number, max: number, noun = 'an integer') {
  * @param noun - what the number is, after "must be": `a number of seconds`
  */
 export function numberFrom(min: number, noun: string, { exclusive = false } = {}) {
-  const error = (issue: { readonly input?: unknown }) => `must be ${noun} ${exclusive ? 'above' : 'of at least'} ${min} (got ${shown(issue.input)})`;
+  const error = (issue: { readonly input?: unknown }) => `must be ${noun} ${exclusive ? `above ${min}` : `from ${min} up`} (got ${shown(issue.input)})`;
   return z
     .union([z.string(), z.number()], { error })
     .refine((input) => input !== '' && Number.isFinite(Number(input)) && (exclusive ? Number(input) > min : Number(input) >= min), { error })
