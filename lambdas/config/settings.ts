@@ -1,7 +1,8 @@
 /**
- * Runtime settings of the handlers, read from the environment once per execution environment.
- * A missing or malformed variable fails at start-up with its name and what to set, never later
- * as an obscure SDK error.
+ * Runtime settings of the handlers, read from the environment once per execution environment
+ * (when a function's entry module in `lambdas/entries/` is loaded). A missing or malformed
+ * variable fails at start-up with its name and what to set, never later as an obscure SDK error.
+ * The value rules are the shared ones of `./rules.ts`.
  */
 import { z } from 'zod';
 import { ConfigurationError } from './errors';
@@ -31,7 +32,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 /** The name of a handler setting: its environment variable. */
 export type SettingVariable = keyof Settings;
 
-/** The functions Pulse runs, each a module of `lambdas/handlers/`. */
+/** The functions Pulse runs, each a module of `lambdas/handlers/` with its Lambda entry in `lambdas/entries/`. */
 export const HANDLER_NAMES = ['producer', 'enrichment', 'aggregation', 'query', 'kafkaTopics'] as const;
 
 /** One function Pulse runs. */
