@@ -10,8 +10,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { createLogger } from '../adapters/logging';
 import { z } from 'zod';
+import { createLogger } from '../adapters/logging';
 import { createKafkaPort, mskConnectionOf, type KafkaAdmin } from '../adapters/kafka';
 import { ConfigurationError, type SettingProblem } from '../config/errors';
 import { mskClusterArn } from '../config/mskClusterArn';
