@@ -8,7 +8,8 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError, configFromContext } from '../lib/config';
+import { ConfigurationError } from '../lambdas/config/errors';
+import { configFromContext } from '../lib/config';
 import { createPulseStacks } from '../lib/pulseApp';
 
 const app = new App();
@@ -16,7 +17,7 @@ try {
   // Some settings can only be checked once a lookup answered (an existing VPC's subnets): both steps report alike.
   createPulseStacks(app, configFromContext(app.node.getAllContext() as Record<string, unknown>));
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof ConfigurationError)) throw error;
   console.error(error.message);
   process.exit(1);
 }

@@ -3,48 +3,26 @@
  * The `pulse` command line. `pulse local` runs the whole pipeline on this machine; `pulse doctor`
  * says what this machine lacks for it (and for the tests) and how to get it.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { PIPELINE } from '../lambdas/config/pipeline';
-import { AGGREGATES_TABLE, EVENTS_TABLE } from '../lambdas/config/tables';
-import { defaultTableName } from '../twin/backends/docker/compose';
-import { blockers, formatDoctorReport, runDoctor, systemProbes } from '../twin/setup/doctor';
+import { Command, Option } from 'commander';
+import { BACKENDS } from '../twin/backends/choice';
 import { defaultCacheDir } from '../twin/backends/jvm';
-import { portOf } from '../twin/backends';
-import { startLocalPipeline, type Backend } from '../twin/local';
+import { startLocalPipeline } from '../twin/local';
+import { LOCAL_DEFAULTS, REDELIVERY_MODES, environmentOptions, parseLocalOptions, portOf, type RawLocalOptions } from '../twin/options';
+import { blockers, formatDoctorReport, runDoctor, systemProbes } from '../twin/setup/doctor';
 import { formatStatus } from '../twin/status';
 
-function positiveNumber(name: string) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${text}"`);
-    return value;
-  };
-}
-
-function port(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new InvalidArgumentError(`must be a port from 1 to 65535, got "${text}"`);
-  return value;
-}
+// Commander only collects the options as text (and shows the defaults in --help); twin/options.ts
+// checks them, with the same schema whether they come from here or from a caller in code.
 
 /** `--backend`, shared by `local` and `doctor` so that both mean the same thing by it. */
 function backendOption(): Option {
   return new Option(
     '--backend <backend>',
-    'docker: Redpanda, Redpanda Console and LocalStack or DynamoDB Local from docker-compose.local.yml; ' +
+    `${BACKENDS.join(', ')}. ` +
+      'docker: Redpanda, Redpanda Console and LocalStack or DynamoDB Local from docker-compose.local.yml; ' +
       'jvm: start Apache Kafka and DynamoDB Local on the JVM; external: use KAFKA_BROKERS and DYNAMODB_ENDPOINT as they are; ' +
       'auto: docker when a Docker engine answers, jvm otherwise',
-  )
-    .choices(['auto', 'docker', 'jvm', 'external'])
-    .default('auto');
-}
-
-/** Where the broker and DynamoDB are (jvm: the ports to start them on), from the environment. */
-function serviceAddresses(): { kafkaBrokers: string; dynamoDbEndpoint: string } {
-  return {
-    kafkaBrokers: process.env.KAFKA_BROKERS ?? 'localhost:9092',
-    dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT ?? 'http://localhost:8000',
-  };
+  ).default(LOCAL_DEFAULTS.backend);
 }
 
 const program = new Command()
@@ -56,28 +34,26 @@ program
   .command('local')
   .description('run the whole pipeline on this machine: broker, DynamoDB, consumers, producer, HTTP API')
   .addOption(backendOption())
-  .option('--port <port>', 'port of the HTTP API and dashboard', port, 3000)
-  .option('--host <address>', 'interface the HTTP API listens on; 0.0.0.0 to be reachable from outside (e.g. published from a container)', '127.0.0.1')
+  .addOption(new Option('--port <port>', 'port of the HTTP API and dashboard').default(LOCAL_DEFAULTS.port))
+  .option('--host <address>', 'interface the HTTP API listens on; 0.0.0.0 to be reachable from outside (e.g. published from a container)', LOCAL_DEFAULTS.host)
   .option('--no-producer', 'do not run the scheduled producer (send your own events to the broker)')
-  .option('--rate <events/s>', 'producer rate, events per second per stream', positiveNumber('--rate'), PIPELINE.producer.eventsPerSecondPerStream)
+  .addOption(new Option('--rate <events/s>', 'producer rate, events per second per stream').default(LOCAL_DEFAULTS.rate))
   .option('--data-dir <dir>', 'keep the JVM backend\'s broker and tables in this folder across runs (default: start empty)')
   .addOption(
     new Option(
       '--redelivery <mode>',
-      'how a failed batch is retried: same (identical boundaries) or rebatch (re-planned from the committed offsets with other sizes, as AWS may)',
-    )
-      .choices(['same', 'rebatch'])
-      .default('same'),
+      `${REDELIVERY_MODES.join(' or ')}: how a failed batch is retried: same (identical boundaries) or rebatch (re-planned from the committed offsets with other sizes, as AWS may)`,
+    ).default(LOCAL_DEFAULTS.redelivery),
   )
   .addHelpText(
     'after',
     `
 Environment:
-  KAFKA_BROKERS          broker list (default localhost:9092; jvm starts the broker on its port; docker uses localhost:9092)
-  DYNAMODB_ENDPOINT      DynamoDB endpoint (default http://localhost:8000; jvm starts DynamoDB Local on its port;
+  KAFKA_BROKERS          broker list (default ${LOCAL_DEFAULTS.kafkaBrokers}; jvm starts the broker on its port; docker uses localhost:9092)
+  DYNAMODB_ENDPOINT      DynamoDB endpoint (default ${LOCAL_DEFAULTS.dynamoDbEndpoint}; jvm starts DynamoDB Local on its port;
                          docker uses LocalStack at http://localhost:4566 or DynamoDB Local at http://localhost:8000)
-  EVENTS_TABLE           events table name (default ${defaultTableName(EVENTS_TABLE)})
-  AGGREGATES_TABLE       aggregates table name (default ${defaultTableName(AGGREGATES_TABLE)})
+  EVENTS_TABLE           events table name (default ${LOCAL_DEFAULTS.eventsTable})
+  AGGREGATES_TABLE       aggregates table name (default ${LOCAL_DEFAULTS.aggregatesTable})
   LOCALSTACK_AUTH_TOKEN  docker: run LocalStack (read from the environment or .env); without it, DynamoDB Local
   PULSE_CACHE_DIR        where the JVM backend caches Apache Maven and its artifacts (default ~/.cache/pulse)
 
@@ -86,16 +62,10 @@ cache) and names what is missing. The first jvm start downloads Apache Maven and
 Central (about 130 MB). Prints "ready: <url>" once the API answers and every consumer has joined its
 group; Ctrl-C drains and stops.`,
   )
-  .action(async (options: { backend: Backend; port: number; host: string; producer: boolean; rate: number; dataDir?: string; redelivery: 'same' | 'rebatch' }) => {
+  .action(async (raw: RawLocalOptions) => {
     const started = Date.now();
     const log = (message: string) => process.stderr.write(`${message}\n`);
-    const pipeline = await startLocalPipeline({
-      ...options,
-      ...serviceAddresses(),
-      eventsTable: process.env.EVENTS_TABLE ?? defaultTableName(EVENTS_TABLE),
-      aggregatesTable: process.env.AGGREGATES_TABLE ?? defaultTableName(AGGREGATES_TABLE),
-      onProgress: log,
-    });
+    const pipeline = await startLocalPipeline({ ...parseLocalOptions({ ...raw, ...environmentOptions(process.env) }), onProgress: log });
     console.log(`ready: ${pipeline.url} (in ${((Date.now() - started) / 1000).toFixed(1)} s; Kafka ${pipeline.kafkaBrokers}, DynamoDB ${pipeline.dynamoDbEndpoint})`);
     console.log(`dashboard: ${pipeline.url}/ · API: ${pipeline.url}/v1/streams · OpenAPI: ${pipeline.url}/openapi.json`);
 
@@ -150,8 +120,8 @@ program
   .command('doctor')
   .description('check this machine for `npm start` and `npm test`: what is there, what is missing, and how to get it')
   .addOption(backendOption())
-  .option('--port <port>', 'port of the HTTP API and dashboard to check', port, 3000)
-  .option('--host <address>', 'interface the HTTP API would listen on', '127.0.0.1')
+  .addOption(new Option('--port <port>', 'port of the HTTP API and dashboard to check').default(LOCAL_DEFAULTS.port))
+  .option('--host <address>', 'interface the HTTP API would listen on', LOCAL_DEFAULTS.host)
   .addHelpText(
     'after',
     `
@@ -164,16 +134,16 @@ that installs it on this machine. Reads KAFKA_BROKERS, DYNAMODB_ENDPOINT and PUL
 Exit code: 0 when \`npm start\` can run, 1 when something it needs is missing (the table says what;
 what only the tests need never fails it).`,
   )
-  .action(async (options: { backend: Backend; port: number; host: string }) => {
+  .action(async (given: RawLocalOptions) => {
+    const options = parseLocalOptions({ ...given, ...environmentOptions(process.env) }, 'pulse doctor');
     process.stderr.write('checking this machine (Docker, Java, Python and Maven Central may take a few seconds)…\n');
-    const { kafkaBrokers, dynamoDbEndpoint } = serviceAddresses();
     const report = await runDoctor(
       {
         backend: options.backend,
         apiPort: options.port,
         apiHost: options.host,
-        kafkaPort: portOf(kafkaBrokers, 'KAFKA_BROKERS'),
-        dynamoDbPort: portOf(dynamoDbEndpoint, 'DYNAMODB_ENDPOINT'),
+        kafkaPort: portOf(options.kafkaBrokers),
+        dynamoDbPort: portOf(options.dynamoDbEndpoint),
         cacheDir: defaultCacheDir(),
       },
       systemProbes(),

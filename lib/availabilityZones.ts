@@ -14,6 +14,7 @@
  *   place in every account (https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html),
  *   so a choice that must avoid one AZ is made by ID.
  */
+import type { ClusterMode } from './config';
 
 /** How many client subnets (AZs) a cluster takes. */
 export const CLIENT_SUBNETS = { min: 2, max: 3 } as const;
@@ -31,14 +32,11 @@ export const MSK_UNSUPPORTED_AZ_IDS: readonly string[] = ['use1-az3'];
  */
 export const DEFAULT_AZ_IDS: Readonly<Record<string, readonly string[]>> = { 'us-east-1': ['use1-az1', 'use1-az2'] };
 
-/** The kind of cluster the subnets are for. */
-export type ClusterKindForSubnets = 'serverless' | 'provisioned' | 'existing';
-
 /**
  * The most AZs (client subnets) a cluster of `kind` takes in `region`.
  * @param region - the deployment's region; undefined for env-agnostic stacks
  */
-export function maxAvailabilityZones(region: string | undefined, kind: ClusterKindForSubnets): number {
+export function maxAvailabilityZones(region: string | undefined, kind: ClusterMode): number {
   return kind === 'provisioned' && region !== undefined && TWO_SUBNET_REGIONS.has(region) ? 2 : CLIENT_SUBNETS.max;
 }
 

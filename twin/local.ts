@@ -13,15 +13,13 @@ import { enrichmentFromEnvironment } from '../lambdas/handlers/enrichment';
 import type { HandlerInstance } from '../lambdas/handlers/handlerInstance';
 import { producerFromEnvironment } from '../lambdas/handlers/producer';
 import { queryFromEnvironment } from '../lambdas/handlers/query';
-import { startBackend, type BackendChoice } from './backends';
+import { startBackend } from './backends';
 import type { DockerServicesOptions } from './backends/docker/services';
 import { startEventSourceMapping, type EventSourceMappingHandle } from './lambda/eventSourceMapping';
 import { startHttpApi } from './lambda/httpApi';
+import { parseLocalOptions, type Backend, type LocalOptionsInput } from './options';
 import { createTable, createTopics } from './provision';
 import { StatusMonitor } from './status';
-
-/** Where the broker and DynamoDB come from: see `./backends`. */
-export type Backend = BackendChoice;
 
 /**
  * The URL to show for an API listening on `url`: a wildcard address (0.0.0.0, ::) is not
@@ -31,35 +29,15 @@ export function displayUrl(url: string): string {
   return url.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:\d+$)/, 'http://localhost');
 }
 
-/** Options of `pulse local`. */
-export interface LocalPipelineOptions {
-  readonly backend: Backend;
-  /** Port of the HTTP API and dashboard. */
-  readonly port: number;
-  /** Interface the HTTP API listens on; 127.0.0.1 unless given (0.0.0.0 inside a container). */
-  readonly host?: string;
-  /** Whether the scheduled producer runs. */
-  readonly producer: boolean;
-  /** Producer rate, events per second per stream. */
-  readonly rate: number;
-  /** Keeps the JVM backend's state here across runs. */
-  readonly dataDir?: string;
-  /** `KAFKA_BROKERS`: where the broker is (jvm: the port to start it on). */
-  readonly kafkaBrokers: string;
-  /** `DYNAMODB_ENDPOINT`: where DynamoDB is (jvm: the port to start it on). */
-  readonly dynamoDbEndpoint: string;
-  /** Physical table names. */
-  readonly eventsTable: string;
-  readonly aggregatesTable: string;
+/**
+ * Options of `pulse local` (checked by `parseLocalOptions` in `./options`, where each is
+ * described), and what only a caller in code can pass.
+ */
+export interface LocalPipelineOptions extends LocalOptionsInput {
   /** One line per start-up step. */
   readonly onProgress: (message: string) => void;
   /** Settings of the docker backend (compose file, environment, timeouts); its defaults otherwise. */
   readonly docker?: Omit<DockerServicesOptions, 'onProgress'>;
-  /**
-   * How the emulated event source mappings retry a failed batch: `same` boundaries, or `rebatch`
-   * from the committed offsets with other sizes, as AWS may. @default 'same'
-   */
-  readonly redelivery?: 'same' | 'rebatch';
   /**
    * Consumer handlers to run instead of those built from the environment, e.g. with faults
    * injected by a test or a benchmark; the twin closes them on stop like its own.
@@ -86,8 +64,12 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
-/** Starts the whole pipeline; on any failure it stops what it had started and rethrows. */
-export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+/**
+ * Starts the whole pipeline; on any failure it stops what it had started and rethrows.
+ * @throws ConfigurationError naming each bad option, before anything starts
+ */
+export async function startLocalPipeline(given: LocalPipelineOptions): Promise<LocalPipeline> {
+  const options = { ...given, ...parseLocalOptions(given) };
   const stack: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     while (stack.length > 0) {
@@ -101,7 +83,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       kafkaBrokers: options.kafkaBrokers,
       dynamoDbEndpoint: options.dynamoDbEndpoint,
       apiPort: options.port,
-      apiHost: options.host ?? '127.0.0.1',
+      apiHost: options.host,
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.docker ? { docker: options.docker } : {}),
       onProgress: options.onProgress,

@@ -24,7 +24,10 @@ export interface RetryPolicy {
 export const UNBOUNDED_RETRIES: RetryPolicy = { maximumRetryAttempts: -1, maximumRecordAgeMs: -1, bisectBatchOnError: false };
 
 /** Where a mapping sends what it gives up on: nowhere (it never gives up), its stream's `.dlq`, or an SQS queue, SNS topic or S3 bucket. */
-export type OnFailureKind = 'none' | 'kafka' | 'sqs' | 'sns' | 's3';
+export const ON_FAILURE_KINDS = ['none', 'kafka', 'sqs', 'sns', 's3'] as const;
+
+/** One of {@link ON_FAILURE_KINDS}. */
+export type OnFailureKind = (typeof ON_FAILURE_KINDS)[number];
 
 /** A mapping's error handling. */
 export interface MappingErrorHandling {

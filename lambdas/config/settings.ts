@@ -1,37 +1,28 @@
 /**
- * Runtime settings of the handlers, read from the environment once per execution environment.
- * A missing or malformed variable fails at start-up with its name and what to set, never later
- * as an obscure SDK error.
+ * Runtime settings of the handlers, read from the environment once per execution environment
+ * (when a function's entry module in `lambdas/entries/` is loaded). A missing or malformed
+ * variable fails at start-up with its name and what to set, never later as an obscure SDK error.
+ * The value rules are the shared ones of `./rules.ts`.
  */
 import { z } from 'zod';
+import { ConfigurationError } from './errors';
+import { mskClusterArn } from './mskClusterArn';
 import { PIPELINE } from './pipeline';
+import { awsRegion, choice, endpointUrl, eventsPerSecond, kafkaBrokers, numberFrom, parseSettings, retentionDays, tableName } from './rules';
 import type { ValidationLimits } from '../domain/validation';
 
-/** A configuration error: names the variable and what is wrong with it. */
-export class ConfigurationError extends Error {
-  override readonly name = 'ConfigurationError';
-}
-
-const positiveNumber = z.coerce.number().positive();
-
-/**
- * An MSK cluster ARN, `arn:<partition>:kafka:<region>:<account>:cluster/<name>/<uuid>`: the one
- * rule, used for the handlers' environment and the CDK context alike.
- */
-export const MSK_CLUSTER_ARN_PATTERN = /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+$/;
-
 const settingsSchema = z.object({
-  EVENTS_TABLE: z.string().min(1).optional(),
-  AGGREGATES_TABLE: z.string().min(1).optional(),
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  KAFKA_BROKERS: z.string().min(1).optional(),
-  MSK_CLUSTER_ARN: z.string().regex(MSK_CLUSTER_ARN_PATTERN, 'must be an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>)').optional(),
-  AWS_REGION: z.string().min(1).optional(),
-  PULSE_RETENTION_DAYS: positiveNumber.default(PIPELINE.validation.retentionDays),
-  PULSE_MAX_CLOCK_SKEW_SECONDS: positiveNumber.default(PIPELINE.validation.maxClockSkewMs / 1000),
-  PULSE_EVENTS_RETENTION_DAYS: positiveNumber.default(PIPELINE.tables.eventsRetentionDays),
-  PULSE_EVENTS_PER_SECOND: positiveNumber.default(PIPELINE.producer.eventsPerSecondPerStream),
-  POWERTOOLS_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'debug', 'info', 'warn', 'error', 'silent']).optional(),
+  EVENTS_TABLE: tableName.optional(),
+  AGGREGATES_TABLE: tableName.optional(),
+  DYNAMODB_ENDPOINT: endpointUrl.optional(),
+  KAFKA_BROKERS: kafkaBrokers.optional(),
+  MSK_CLUSTER_ARN: mskClusterArn.optional(),
+  AWS_REGION: awsRegion.optional(),
+  PULSE_RETENTION_DAYS: retentionDays.default(PIPELINE.validation.retentionDays),
+  PULSE_MAX_CLOCK_SKEW_SECONDS: numberFrom(0, 'a number of seconds', { exclusive: true }).default(PIPELINE.validation.maxClockSkewMs / 1000),
+  PULSE_EVENTS_RETENTION_DAYS: retentionDays.default(PIPELINE.tables.eventsRetentionDays),
+  PULSE_EVENTS_PER_SECOND: eventsPerSecond.default(PIPELINE.producer.eventsPerSecondPerStream),
+  POWERTOOLS_LOG_LEVEL: choice(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'debug', 'info', 'warn', 'error', 'silent']).optional(),
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).optional(),
 });
 
@@ -41,7 +32,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 /** The name of a handler setting: its environment variable. */
 export type SettingVariable = keyof Settings;
 
-/** The functions Pulse runs, each a module of `lambdas/handlers/`. */
+/** The functions Pulse runs, each a module of `lambdas/handlers/` with its Lambda entry in `lambdas/entries/`. */
 export const HANDLER_NAMES = ['producer', 'enrichment', 'aggregation', 'query', 'kafkaTopics'] as const;
 
 /** One function Pulse runs. */
@@ -81,19 +72,14 @@ export function environmentOf(handler: HandlerName, values: SettingValues): Reco
 
 /** Parses the environment; throws a `ConfigurationError` naming every bad variable. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = settingsSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new ConfigurationError(`invalid environment: ${problems}`);
-  }
-  return parsed.data;
+  return parseSettings(settingsSchema, env, 'environment');
 }
 
 /** A setting the caller cannot do without; the error says which variable to set. */
 export function requireSetting<K extends keyof Settings>(settings: Settings, name: K, why: string): NonNullable<Settings[K]> {
   const value = settings[name];
   if (value === undefined || value === null) {
-    throw new ConfigurationError(`${String(name)} is not set: ${why}`);
+    throw new ConfigurationError('environment', [{ setting: String(name), problem: `not set; ${why}` }]);
   }
   return value as NonNullable<Settings[K]>;
 }

@@ -161,11 +161,3 @@ export function aggregationFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   });
   return { invoke, close: () => deadLetters.disconnect() };
 }
-
-let environmentHandler: HandlerInstance<AggregationResult> | undefined;
-
-/** The Lambda entry point; dependencies are built once per execution environment. */
-export const handler = (event: unknown): Promise<AggregationResult> => {
-  environmentHandler ??= aggregationFromEnvironment();
-  return environmentHandler.invoke(event);
-};

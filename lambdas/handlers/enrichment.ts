@@ -170,11 +170,3 @@ export function enrichmentFromEnvironment(env: NodeJS.ProcessEnv = process.env):
   });
   return { invoke, close: () => deadLetters.disconnect() };
 }
-
-let environmentHandler: HandlerInstance<EnrichmentResult> | undefined;
-
-/** The Lambda entry point; dependencies are built once per execution environment. */
-export const handler = (event: unknown): Promise<EnrichmentResult> => {
-  environmentHandler ??= enrichmentFromEnvironment();
-  return environmentHandler.invoke(event);
-};

@@ -10,9 +10,14 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { z } from 'zod';
 import { createLogger } from '../adapters/logging';
-import { createKafkaPort, regionOfClusterArn, type KafkaAdmin } from '../adapters/kafka';
+import { createKafkaPort, mskConnectionOf, type KafkaAdmin } from '../adapters/kafka';
+import { ConfigurationError, type SettingProblem } from '../config/errors';
+import { mskClusterArn } from '../config/mskClusterArn';
 import { PIPELINE, topicConfigOf } from '../config/pipeline';
+import { integerIn, matching, problemsOf } from '../config/rules';
+import { loadSettings } from '../config/settings';
 
 /** The resource's properties as CloudFormation sends them (numbers arrive as strings). */
 export interface KafkaTopicsProperties {
@@ -35,27 +40,29 @@ export interface KafkaTopicsDependencies {
 }
 
 /** Invalid resource properties: a wiring error in the CDK app, reported to CloudFormation as the failure reason. */
-export class InvalidTopicsPropertiesError extends Error {
+export class InvalidTopicsPropertiesError extends ConfigurationError {
   override readonly name = 'InvalidTopicsPropertiesError';
+
+  constructor(problems: readonly SettingProblem[]) {
+    super('Custom::PulseKafkaTopics properties', problems);
+  }
 }
 
-const CLUSTER_ARN = /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+$/;
-/** Kafka's own rule for topic names. */
-const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+const propertiesSchema = z.object({
+  ClusterArn: mskClusterArn,
+  /** Kafka's own rule for topic names. */
+  Topics: z
+    .array(matching(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name'), { error: 'must be a non-empty list of Kafka topic names' })
+    .min(1, { error: 'must be a non-empty list of Kafka topic names' }),
+  // CloudFormation sends every number as a string.
+  Partitions: integerIn(1, 1_000_000, 'a number of partitions'),
+});
 
 /** The properties, checked. */
 export function topicsPropertiesOf(properties: Record<string, unknown>): { clusterArn: string; topics: string[]; partitions: number } {
-  const { ClusterArn, Topics, Partitions } = properties as Partial<KafkaTopicsProperties>;
-  const problems: string[] = [];
-  if (typeof ClusterArn !== 'string' || !CLUSTER_ARN.test(ClusterArn)) problems.push(`ClusterArn must be an MSK cluster ARN (got ${JSON.stringify(ClusterArn)})`);
-  const topics = Array.isArray(Topics) ? Topics : [];
-  if (topics.length === 0 || topics.some((topic) => typeof topic !== 'string' || !TOPIC_NAME.test(topic))) {
-    problems.push(`Topics must be a non-empty list of Kafka topic names (got ${JSON.stringify(Topics)})`);
-  }
-  const partitions = Number(Partitions);
-  if (!Number.isInteger(partitions) || partitions < 1) problems.push(`Partitions must be a positive integer (got ${JSON.stringify(Partitions)})`);
-  if (problems.length > 0) throw new InvalidTopicsPropertiesError(problems.join('; '));
-  return { clusterArn: ClusterArn as string, topics: topics as string[], partitions };
+  const parsed = propertiesSchema.safeParse(properties);
+  if (!parsed.success) throw new InvalidTopicsPropertiesError(problemsOf(parsed.error.issues));
+  return { clusterArn: parsed.data.ClusterArn, topics: parsed.data.Topics, partitions: parsed.data.Partitions };
 }
 
 /** The physical id: one per cluster, so moving to another cluster creates the topics there and keeps the old ones. */
@@ -86,14 +93,15 @@ export function createKafkaTopicsHandler(dependencies: KafkaTopicsDependencies):
   };
 }
 
-let environmentHandler: ReturnType<typeof createKafkaTopicsHandler> | undefined;
-
-/** The Lambda entry point (the Provider's `onEvent`). */
-export const handler = (event: CloudFormationCustomResourceEvent): Promise<KafkaTopicsResponse> => {
-  environmentHandler ??= createKafkaTopicsHandler({
-    adminOf: (clusterArn) =>
-      createKafkaPort({ kind: 'msk-iam', clusterArn, region: process.env.AWS_REGION ?? regionOfClusterArn(clusterArn) }).admin(`${PIPELINE.projectName}-topics`),
-    logger: createLogger('topics'),
+/**
+ * The handler as configured by an environment: the admin client connects with IAM in the
+ * function's region (`AWS_REGION`), or the cluster's when it is not set.
+ * @throws ConfigurationError naming the malformed variable
+ */
+export function kafkaTopicsFromEnvironment(env: NodeJS.ProcessEnv = process.env): ReturnType<typeof createKafkaTopicsHandler> {
+  const settings = loadSettings(env);
+  return createKafkaTopicsHandler({
+    adminOf: (clusterArn) => createKafkaPort(mskConnectionOf(clusterArn, settings.AWS_REGION)).admin(`${PIPELINE.projectName}-topics`),
+    logger: createLogger('topics', env),
   });
-  return environmentHandler(event);
-};
+}

@@ -80,11 +80,3 @@ export function producerFromEnvironment(env: NodeJS.ProcessEnv = process.env): H
   });
   return { invoke, close: () => publisher.disconnect() };
 }
-
-let environmentHandler: ReturnType<typeof producerFromEnvironment> | undefined;
-
-/** The Lambda entry point; the producer connection is kept for the life of the execution environment. */
-export const handler = (input?: ProducerInput | null): Promise<ProducerResult> => {
-  environmentHandler ??= producerFromEnvironment();
-  return environmentHandler.invoke(input);
-};

@@ -105,15 +105,3 @@ export function queryFromEnvironment(env: NodeJS.ProcessEnv = process.env): Hand
   });
   return { invoke, close: async () => client.destroy() };
 }
-
-let environmentHandler: HandlerInstance<HttpResponse, APIGatewayProxyEventV2> | undefined;
-
-/**
- * The Lambda entry point. The handler is built on the first invocation and kept for the life of
- * the execution environment, so the client's connections are reused; a configuration error fails
- * that invocation with the variable to set, and the next one tries again.
- */
-export const handler: QueryHandler = (event) => {
-  environmentHandler ??= queryFromEnvironment();
-  return environmentHandler.invoke(event);
-};

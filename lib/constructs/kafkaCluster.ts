@@ -10,8 +10,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct, DependencyGroup, type IDependable } from 'constructs';
+import { parseMskClusterArn } from '../../lambdas/config/mskClusterArn';
 import { CLIENT_SUBNETS, maxAvailabilityZones } from '../availabilityZones';
-import type { PollerRules } from '../config';
+import type { ClusterMode, PollerRules } from '../config';
 import { KAFKA_DEFAULTS, LOG_REMOVAL_POLICY, LOG_RETENTION } from '../defaults';
 
 /**
@@ -35,10 +36,9 @@ export class KafkaResourceArns {
       this.prefix = `arn:${Aws.PARTITION}:kafka:${Aws.REGION}:${Aws.ACCOUNT_ID}`;
       this.clusterPath = `${clusterName}/${Fn.select(2, Fn.split('/', clusterArn))}`;
     } else {
-      const match = /^(arn:[^:]+:kafka:[^:]+:\d{12}):cluster\/([^/]+\/[^/]+)$/.exec(clusterArn);
-      if (!match) throw new Error(`KafkaResourceArns: not an MSK cluster ARN: ${clusterArn}`);
-      this.prefix = match[1] as string;
-      this.clusterPath = match[2] as string;
+      const { partition, region, account, name, uuid } = parseMskClusterArn(clusterArn, 'KafkaResourceArns clusterArn');
+      this.prefix = `arn:${partition}:kafka:${region}:${account}`;
+      this.clusterPath = `${name}/${uuid}`;
     }
   }
 
@@ -53,9 +53,6 @@ export class KafkaResourceArns {
   }
 }
 
-/** How the cluster is provided. */
-export type KafkaClusterKind = 'serverless' | 'provisioned' | 'existing';
-
 /** Properties of {@link PulseKafkaCluster}. */
 export interface PulseKafkaClusterProps {
   /** The cluster's VPC. */
@@ -67,10 +64,10 @@ export interface PulseKafkaClusterProps {
   /** Name of a cluster this construct creates. @default - required unless `existingClusterArn` is set */
   readonly clusterName?: string;
   /** MSK Serverless or a provisioned cluster, for a cluster this construct creates. @default 'serverless' */
-  readonly kind?: 'serverless' | 'provisioned';
+  readonly kind?: Exclude<ClusterMode, 'existing'>;
   /** Broker instance type of a provisioned cluster. @default KAFKA_DEFAULTS.brokerInstanceType (kafka.m7g.large) */
   readonly brokerInstanceType?: string;
-  /** Use this cluster instead of creating one; it must have IAM client authentication on. @default - a new cluster */
+  /** Use this cluster instead of creating one (a literal ARN: its name is read from it); it must have IAM client authentication on. @default - a new cluster */
   readonly existingClusterArn?: string;
   /** Security group of the existing cluster (required with `existingClusterArn`): opened to the functions on the IAM port, and checked for the pollers' rules. */
   readonly existingClusterSecurityGroupId?: string;
@@ -81,7 +78,7 @@ export interface PulseKafkaClusterProps {
 /** An MSK cluster reachable by the Pulse functions with IAM authentication. */
 export class PulseKafkaCluster extends Construct {
   /** How the cluster is provided. */
-  public readonly kind: KafkaClusterKind;
+  public readonly kind: ClusterMode;
   /** The cluster ARN (a token for a cluster created here). */
   public readonly clusterArn: string;
   /** The cluster name, known at synth time (the `Cluster Name` dimension of its metrics). */
@@ -112,7 +109,7 @@ export class PulseKafkaCluster extends Construct {
       }
       this.kind = 'existing';
       this.clusterArn = props.existingClusterArn;
-      this.clusterName = props.existingClusterArn.split('/')[1] ?? '';
+      this.clusterName = parseMskClusterArn(props.existingClusterArn, 'existingClusterArn').name;
       this.securityGroup = existingClusterGroup(this, props.existingClusterSecurityGroupId, props.existingClusterPollerRules ?? 'add');
       this.securityGroup.connections.allowFrom(props.clientSecurityGroup, port, 'Pulse functions (IAM auth over TLS)');
     } else {

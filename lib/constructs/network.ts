@@ -178,7 +178,7 @@ const PLACEHOLDER_ZONE = /^dummy/;
 /**
  * One private subnet in each of two to `max` AZs of a looked-up VPC: those with a NAT route if it
  * has any, else isolated ones (which then need endpoints of their own).
- * @throws ConfigError naming `existingVpcId` (or `availabilityZones`) when the VPC cannot hold the cluster
+ * @throws ConfigurationError naming `existingVpcId` (or `availabilityZones`) when the VPC cannot hold the cluster
  */
 function existingSubnets(vpc: ec2.IVpc, vpcId: string, max: number, zones?: readonly string[]): ec2.SubnetSelection {
   const candidates = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;

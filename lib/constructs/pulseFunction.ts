@@ -1,5 +1,6 @@
 /**
- * A Pulse handler (`lambdas/handlers/<name>.ts`, `export const handler`) as a Lambda function with
+ * A Pulse function (its entry module `lambdas/entries/<name>.ts`, which builds the handler of
+ * `lambdas/handlers/<name>.ts` at init and exports it as `handler`) as a Lambda function with
  * the project's defaults: Node.js 22 on arm64, bundled by the local esbuild (minified, with source
  * maps), structured JSON logs in its own log group, and a role of its own that may write that log
  * group (and manage the function's network interfaces in a VPC) and nothing else until granted.
@@ -12,13 +13,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { HandlerName } from '../../lambdas/config/settings';
 import { FUNCTION_BUNDLING, FUNCTION_RUNTIME, LOG_REMOVAL_POLICY, LOG_RETENTION } from '../defaults';
 
 /** The repository root: esbuild's working directory and where the lock file is. */
 export const PROJECT_ROOT = path.join(__dirname, '..', '..');
-
-/** The handler modules the app deploys. */
-export type HandlerName = 'producer' | 'enrichment' | 'aggregation' | 'query' | 'kafkaTopics';
 
 /** Where a function runs in a VPC. */
 export interface FunctionPlacement {
@@ -31,7 +30,7 @@ export interface FunctionPlacement {
 
 /** Properties of a {@link PulseFunction}. */
 export interface PulseFunctionProps {
-  /** The module under `lambdas/handlers/`, without extension. */
+  /** The function: its entry module under `lambdas/entries/`, without extension. */
   readonly handlerName: HandlerName;
   /** What the function does, shown in the console. */
   readonly description: string;
@@ -93,7 +92,7 @@ export class PulseFunction extends NodejsFunction {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: LOG_RETENTION, removalPolicy: LOG_REMOVAL_POLICY });
     super(scope, id, {
       ...FUNCTION_RUNTIME,
-      entry: path.join(PROJECT_ROOT, 'lambdas', 'handlers', `${props.handlerName}.ts`),
+      entry: path.join(PROJECT_ROOT, 'lambdas', 'entries', `${props.handlerName}.ts`),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),

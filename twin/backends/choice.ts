@@ -4,8 +4,11 @@
  */
 import { detectDockerEngine, type DetectDockerOptions, type DockerEngineStatus } from './docker/engine';
 
-/** Where the broker and DynamoDB come from. */
-export type BackendChoice = 'auto' | 'docker' | 'jvm' | 'external';
+/** Where the broker and DynamoDB come from: each `--backend`. */
+export const BACKENDS = ['auto', 'docker', 'jvm', 'external'] as const;
+
+/** One of {@link BACKENDS}. */
+export type BackendChoice = (typeof BACKENDS)[number];
 
 /** The backend that will run, and the sentence that says why. */
 export interface ResolvedBackend {

@@ -4,6 +4,7 @@
  * services, `external` uses what the given addresses point at. The rest of the twin only sees
  * the addresses this module returns.
  */
+import { portOf } from '../options';
 import { assertCanStart } from '../setup/doctor';
 import { resolveBackend, type BackendChoice } from './choice';
 import { startDockerServices, type DockerServicesOptions } from './docker/services';
@@ -14,9 +15,9 @@ export type { BackendChoice, ResolvedBackend } from './choice';
 /** Options of {@link startBackend}. */
 export interface BackendOptions {
   readonly choice: BackendChoice;
-  /** `KAFKA_BROKERS`: where the broker is (jvm: the port to start it on). */
+  /** `KAFKA_BROKERS`: where the broker is (jvm: the port to start it on), as `parseLocalOptions` checked it. */
   readonly kafkaBrokers: string;
-  /** `DYNAMODB_ENDPOINT`: where DynamoDB is (jvm: the port to start it on). */
+  /** `DYNAMODB_ENDPOINT`: where DynamoDB is (jvm: the port to start it on), as `parseLocalOptions` checked it. */
   readonly dynamoDbEndpoint: string;
   /** The HTTP API's address, checked free with the backend's ports before anything starts. */
   readonly apiPort: number;
@@ -39,16 +40,6 @@ export interface RunningBackend {
 }
 
 /**
- * The port of a `host:port` or URL, for starting a JVM service where the settings point.
- * @throws Error naming `what` when the address has no port
- */
-export function portOf(address: string, what: string): number {
-  const match = /:(\d+)\/?$/.exec(address.split(',')[0]?.trim() ?? '');
-  if (!match) throw new Error(`${what} "${address}" has no port; use host:port (e.g. localhost:9092)`);
-  return Number(match[1]);
-}
-
-/**
  * Resolves `options.choice`, checks the machine can run it (free ports, a JDK, …) before anything
  * starts or downloads, then starts it.
  * @throws Error from the check that failed, or from the service that did not start
@@ -61,8 +52,8 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
     {
       apiPort: options.apiPort,
       apiHost: options.apiHost,
-      kafkaPort: backend === 'jvm' ? portOf(options.kafkaBrokers, 'KAFKA_BROKERS') : 0,
-      dynamoDbPort: backend === 'jvm' ? portOf(options.dynamoDbEndpoint, 'DYNAMODB_ENDPOINT') : 0,
+      kafkaPort: backend === 'jvm' ? portOf(options.kafkaBrokers) : 0,
+      dynamoDbPort: backend === 'jvm' ? portOf(options.dynamoDbEndpoint) : 0,
       cacheDir: defaultCacheDir(),
     },
     { backend, reason },
@@ -81,8 +72,8 @@ export async function startBackend(options: BackendOptions): Promise<RunningBack
       // Once, before the two starts: each would otherwise resolve an empty cache by itself, twice the download.
       await resolveJvmArtifacts({ onProgress });
       const [broker, dynamo] = await Promise.allSettled([
-        startKafkaBroker({ port: portOf(options.kafkaBrokers, 'KAFKA_BROKERS'), dataDir: options.dataDir && `${options.dataDir}/kafka`, onProgress }),
-        startDynamoDbLocal({ port: portOf(options.dynamoDbEndpoint, 'DYNAMODB_ENDPOINT'), dataDir: options.dataDir && `${options.dataDir}/dynamodb`, onProgress }),
+        startKafkaBroker({ port: portOf(options.kafkaBrokers), dataDir: options.dataDir && `${options.dataDir}/kafka`, onProgress }),
+        startDynamoDbLocal({ port: portOf(options.dynamoDbEndpoint), dataDir: options.dataDir && `${options.dataDir}/dynamodb`, onProgress }),
       ]);
       const stopStarted = () => stopEach([broker, dynamo].flatMap((start) => (start.status === 'fulfilled' ? [() => start.value.stop()] : [])));
       // One that started while the other failed would otherwise outlive the twin's failed start.

@@ -3,14 +3,16 @@
  * brokers come from the MSK API, since CloudFormation exposes none for MSK Serverless).
  */
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
+import { parseMskClusterArn } from '../../config/mskClusterArn';
 import { requireSetting, type Settings } from '../../config/settings';
 import type { KafkaConnection } from './port';
 
-/** The region of an MSK cluster ARN (`arn:aws:kafka:<region>:…`). */
-export function regionOfClusterArn(clusterArn: string): string {
-  const region = clusterArn.split(':')[3];
-  if (!region) throw new Error(`not an MSK cluster ARN: ${clusterArn}`);
-  return region;
+/**
+ * The IAM connection to an MSK cluster: in `region` when given (the function's own), else in the
+ * cluster's region, read from its ARN.
+ */
+export function mskConnectionOf(clusterArn: string, region?: string): KafkaConnection {
+  return { kind: 'msk-iam', clusterArn, region: region ?? parseMskClusterArn(clusterArn).region };
 }
 
 /**
@@ -35,5 +37,5 @@ export function kafkaConnectionOf(settings: Settings): KafkaConnection {
     return { kind: 'brokers', brokers: settings.KAFKA_BROKERS.split(',').map((broker) => broker.trim()) };
   }
   const clusterArn = requireSetting(settings, 'MSK_CLUSTER_ARN', 'set it to the MSK cluster ARN, or KAFKA_BROKERS to a local broker list');
-  return { kind: 'msk-iam', clusterArn, region: settings.AWS_REGION ?? regionOfClusterArn(clusterArn) };
+  return mskConnectionOf(clusterArn, settings.AWS_REGION);
 }

@@ -3,5 +3,5 @@
  * import and the folder beside it, nothing else.
  */
 export * from './port';
-export { kafkaConnectionOf, regionOfClusterArn, bootstrapBrokersOf } from './connection';
+export { kafkaConnectionOf, mskConnectionOf, bootstrapBrokersOf } from './connection';
 export { kafkajsPort as createKafkaPort, canCompress, type KafkajsPortOptions as KafkaPortOptions, type KafkaLogger } from './kafkajs';

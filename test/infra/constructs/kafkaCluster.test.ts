@@ -261,6 +261,6 @@ describe('KafkaResourceArns', () => {
     const deriving = () => new KafkaResourceArns('arn:aws:kafka:eu-west-1:123456789012:topic/shared/abc/orders', 'shared');
 
     // Assess
-    expect(deriving).toThrow('KafkaResourceArns: not an MSK cluster ARN');
+    expect(deriving).toThrow('KafkaResourceArns clusterArn: must be an MSK cluster ARN');
   });
 });

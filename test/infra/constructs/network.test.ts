@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { PulseNetwork } from '../../../lib/constructs/network';
-import { ConfigError } from '../../../lib/config';
+import { ConfigurationError } from '../../../lambdas/config/errors';
 import { EXISTING, EXISTING_SUBNETS, ONE_ZONE_VPC_ID, bareStack, logicalIdOf } from '../helpers/pulseApp';
 
 describe('PulseNetwork', () => {
@@ -190,7 +190,7 @@ describe('PulseNetwork', () => {
     const creating = () => new PulseNetwork(stack, 'Network', props);
 
     // Assess
-    expect(creating).toThrow(expect.objectContaining({ name: ConfigError.name, message: expect.stringContaining(message) }));
+    expect(creating).toThrow(expect.objectContaining({ name: ConfigurationError.name, message: expect.stringContaining(message) }));
   });
 
   it('refuses to order deletions against a role in another stack, which would tie the stacks in a cycle', () => {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { STREAMS } from '../../../lambdas/domain/streams/registry';
-import { ConfigError } from '../../../lib/config';
+import { ConfigurationError } from '../../../lambdas/config/errors';
 import { ALL_VARIANTS, EXISTING, EXISTING_SUBNETS, EXISTING_VPC_LOOKUP, ONE_ZONE_VPC_ID, SYNTH_TIMEOUT_MS, VARIANTS, logicalIdOf, synthesizeBeforeAll, synthesizePulse, type SynthesizedPulse } from '../helpers/pulseApp';
 
 const variant = synthesizeBeforeAll(ALL_VARIANTS);
@@ -195,13 +195,13 @@ describe('the Pulse stacks', () => {
     expect(subnets.map((subnet) => subnet.AvailabilityZone)).toEqual([undefined, undefined]);
   }, SYNTH_TIMEOUT_MS);
 
-  it('fail at synth with a ConfigError naming existingVpcId when the existing VPC has private subnets in one AZ only', () => {
+  it('fail at synth with a ConfigurationError naming existingVpcId when the existing VPC has private subnets in one AZ only', () => {
     // Act
     const synthesizing = () =>
       synthesizePulse({ stage: 'onezone', clusterMode: 'provisioned', existingVpcId: ONE_ZONE_VPC_ID, account: EXISTING.account, region: EXISTING.region, ...EXISTING_VPC_LOOKUP });
 
     // Assess
-    expect(synthesizing).toThrow(expect.objectContaining({ name: ConfigError.name, message: expect.stringContaining(`existingVpcId: VPC ${ONE_ZONE_VPC_ID}: the VPC has private subnets in 1 AZ`) }));
+    expect(synthesizing).toThrow(expect.objectContaining({ name: ConfigurationError.name, message: expect.stringContaining(`existingVpcId: VPC ${ONE_ZONE_VPC_ID}: the VPC has private subnets in 1 AZ`) }));
   }, SYNTH_TIMEOUT_MS);
 
   it.each(Object.keys(ALL_VARIANTS))('grant no kafka-cluster action with a wildcard, nor on a wildcard resource, in the %s deployment', (name) => {

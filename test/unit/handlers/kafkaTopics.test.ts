@@ -91,11 +91,11 @@ describe('kafka topics custom resource handler', () => {
   });
 
   it.each([
-    [{ ClusterArn: 'arn:aws:s3:::bucket' }, 'ClusterArn must be an MSK cluster ARN'],
-    [{ Topics: [] }, 'Topics must be a non-empty list of Kafka topic names'],
-    [{ Topics: ['orders', 'bad topic'] }, 'Topics must be a non-empty list of Kafka topic names'],
-    [{ Partitions: '0' }, 'Partitions must be a positive integer'],
-    [{ Partitions: 'three' }, 'Partitions must be a positive integer'],
+    [{ ClusterArn: 'arn:aws:s3:::bucket' }, 'ClusterArn: must be an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>) (got "arn:aws:s3:::bucket")'],
+    [{ Topics: [] }, 'Topics: must be a non-empty list of Kafka topic names'],
+    [{ Topics: ['orders', 'bad topic'] }, 'Topics.1: must be a Kafka topic name (got "bad topic")'],
+    [{ Partitions: '0' }, 'Partitions: must be a number of partitions from 1 to 1000000 (got "0")'],
+    [{ Partitions: 'three' }, 'Partitions: must be a number of partitions from 1 to 1000000 (got "three")'],
   ])('fails with the property at fault for %j, before connecting', async (properties, message) => {
     // Prepare
     const { handle, adminOf } = setUp();

@@ -15,7 +15,7 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 async function bundledHandler(): Promise<Handler> {
-  const { code } = await bundleLambda(path.join(ROOT, 'lambdas/handlers/query.ts'));
+  const { code } = await bundleLambda(path.join(ROOT, 'lambdas/entries/query.ts'));
   const { handler } = loadBundle<{ handler?: Handler }>(code, path.join(ROOT, 'cdk.out', 'query', 'index.js'));
   if (!handler) throw new Error('the bundle exports no handler');
   return handler;
